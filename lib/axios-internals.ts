@@ -1,0 +1,53 @@
+/*
+ * Copyright The opentelemetry-instrumentation-axios authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+
+// The parts of axios that the patch touches, typed structurally: `_request` is
+// not in axios' declarations, and nothing here may depend on axios at run time.
+
+export type AxiosAdapterFunction = (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>;
+
+export type RequestMethod = (this: AxiosInstanceLike, configOrUrl?: unknown, config?: unknown) => Promise<unknown>;
+
+export interface AxiosInstanceLike {
+  defaults?: { adapter?: unknown; method?: unknown };
+  getUri(config?: object): string;
+}
+
+export interface AxiosPrototype extends AxiosInstanceLike {
+  request: RequestMethod;
+  /** axios >= 1.6.6: `request` delegates here, looked up at call time. */
+  _request?: RequestMethod;
+}
+
+/** One loaded copy of axios (CommonJS and ESM builds are two). */
+export interface AxiosModule {
+  Axios: { prototype: AxiosPrototype };
+  defaults?: { adapter?: unknown };
+  getAdapter: (adapters: unknown, config?: unknown) => AxiosAdapterFunction;
+}
+
+function isAxiosModule(candidate: unknown): candidate is AxiosModule {
+  if ((typeof candidate !== 'function' && typeof candidate !== 'object') || candidate === null) return false;
+  const { Axios, getAdapter } = candidate as { Axios?: unknown; getAdapter?: unknown };
+  return (
+    typeof Axios === 'function' &&
+    typeof (Axios.prototype as { request?: unknown } | undefined)?.request === 'function' &&
+    typeof getAdapter === 'function'
+  );
+}
+
+/** The axios object from `require('axios')` or from an ESM namespace (`default`). */
+export function findAxiosModule(moduleExports: unknown): AxiosModule | undefined {
+  if (isAxiosModule(moduleExports)) return moduleExports;
+  const fallback = (moduleExports as { default?: unknown } | undefined)?.default;
+  return isAxiosModule(fallback) ? fallback : undefined;
+}
+
+/** The method that every call form goes through in this copy of axios. */
+export function requestMethodName(prototype: AxiosPrototype): '_request' | 'request' {
+  return typeof prototype._request === 'function' ? '_request' : 'request';
+}

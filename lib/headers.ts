@@ -1,0 +1,150 @@
+/*
+ * Copyright The opentelemetry-instrumentation-axios authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+import type { Attributes, Span } from '@opentelemetry/api';
+import { ATTR_HTTP_REQUEST_HEADER, ATTR_HTTP_RESPONSE_HEADER } from '@opentelemetry/semantic-conventions';
+
+/** Written in place of the values of a sensitive header. */
+export const REDACTED_HEADER_VALUE = '[REDACTED]';
+
+/**
+ * Headers whose values are never written as they are. Strings match the whole
+ * name; regular expressions are tested against the lower-case name.
+ */
+export const DEFAULT_SENSITIVE_HEADERS: ReadonlyArray<string | RegExp> = Object.freeze([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  /api[-_]?key/,
+  /token/,
+  /secret/,
+  /passw(or)?d/,
+  /session/,
+]);
+
+export type HeaderMatcher = (lowerCaseName: string) => boolean;
+
+export function compileHeaderMatcher(list: ReadonlyArray<string | RegExp>): HeaderMatcher {
+  const names = new Set<string>();
+  const patterns: RegExp[] = [];
+  for (const entry of list) {
+    if (typeof entry === 'string') names.add(entry.toLowerCase());
+    // A global or sticky regexp keeps state between test() calls; drop those flags.
+    else if (entry instanceof RegExp) patterns.push(new RegExp(entry.source, entry.flags.replace(/[gy]/g, '')));
+  }
+  return (name) => names.has(name) || patterns.some((pattern) => pattern.test(name));
+}
+
+type HeaderVisitor = (lowerCaseName: string, values: string[]) => void;
+
+function headerValues(value: unknown): string[] | undefined {
+  if (value === undefined || value === null || value === false) return undefined;
+  if (Array.isArray(value)) return value.filter((item) => item !== undefined && item !== null).map(String);
+  return [String(value)];
+}
+
+function forEachEntry(record: Record<string, unknown>, visit: HeaderVisitor): void {
+  for (const name of Object.keys(record)) {
+    const values = headerValues(record[name]);
+    if (values) visit(name.toLowerCase(), values);
+  }
+}
+
+interface WebHeaders {
+  forEach(callback: (value: string, name: string) => void): void;
+  get(name: string): string | null;
+  getSetCookie?(): string[];
+}
+
+function isWebHeaders(source: object): source is WebHeaders {
+  return typeof (source as WebHeaders).forEach === 'function' && typeof (source as WebHeaders).get === 'function';
+}
+
+/**
+ * Visits every header of an AxiosHeaders, a plain object, a WHATWG `Headers`
+ * or a Node `ClientRequest`, with its values as strings.
+ */
+export function forEachHeader(source: unknown, visit: HeaderVisitor): void {
+  if (!source || typeof source !== 'object') return;
+  const candidate = source as { getHeaders?: () => Record<string, unknown>; toJSON?: () => unknown };
+  if (typeof candidate.getHeaders === 'function') {
+    forEachEntry(candidate.getHeaders(), visit);
+  } else if (typeof candidate.toJSON === 'function') {
+    const json = candidate.toJSON();
+    if (json && typeof json === 'object') forEachEntry(json as Record<string, unknown>, visit);
+  } else if (isWebHeaders(source)) {
+    source.forEach((value, name) => {
+      // Headers joins repeated Set-Cookie values into one string; keep them apart.
+      if (name === 'set-cookie' && typeof source.getSetCookie === 'function') visit(name, source.getSetCookie());
+      else visit(name, [value]);
+    });
+  } else {
+    forEachEntry(source as Record<string, unknown>, visit);
+  }
+}
+
+/** One header's value from any of the sources `forEachHeader` reads. */
+export function readHeader(source: unknown, lowerCaseName: string): string | undefined {
+  if (!source || typeof source !== 'object') return undefined;
+  const candidate = source as {
+    getHeader?: (name: string) => unknown;
+    get?: (name: string) => unknown;
+  };
+  let value: unknown;
+  if (typeof candidate.getHeader === 'function') value = candidate.getHeader(lowerCaseName);
+  else if (typeof candidate.get === 'function') value = candidate.get(lowerCaseName);
+  else {
+    const record = source as Record<string, unknown>;
+    const key = Object.keys(record).find((name) => name.toLowerCase() === lowerCaseName);
+    value = key === undefined ? undefined : record[key];
+  }
+  const values = headerValues(value);
+  return values ? values.join(', ') : undefined;
+}
+
+/**
+ * Where the headers that really went out can be read: the Node `ClientRequest`
+ * (http adapter) or the WHATWG `Request` (fetch adapter), else the config's.
+ */
+export function sentHeadersSource(request: unknown, configHeaders: unknown): unknown {
+  if (request && typeof request === 'object') {
+    const candidate = request as {
+      getHeaders?: unknown;
+      headers?: unknown;
+      // follow-redirects wraps the ClientRequest it is currently sending
+      _currentRequest?: { getHeaders?: unknown };
+    };
+    if (typeof candidate.getHeaders === 'function') return request;
+    if (candidate._currentRequest && typeof candidate._currentRequest.getHeaders === 'function') {
+      return candidate._currentRequest;
+    }
+    if (candidate.headers && typeof candidate.headers === 'object' && isWebHeaders(candidate.headers)) {
+      return candidate.headers;
+    }
+  }
+  return configHeaders;
+}
+
+function captureHeaders(
+  span: Span,
+  source: unknown,
+  attributeName: (name: string) => string,
+  isSensitive: HeaderMatcher
+): void {
+  const attributes: Attributes = {};
+  forEachHeader(source, (name, values) => {
+    attributes[attributeName(name)] = isSensitive(name) ? [REDACTED_HEADER_VALUE] : values;
+  });
+  span.setAttributes(attributes);
+}
+
+export function captureRequestHeaders(span: Span, source: unknown, isSensitive: HeaderMatcher): void {
+  captureHeaders(span, source, ATTR_HTTP_REQUEST_HEADER, isSensitive);
+}
+
+export function captureResponseHeaders(span: Span, source: unknown, isSensitive: HeaderMatcher): void {
+  captureHeaders(span, source, ATTR_HTTP_RESPONSE_HEADER, isSensitive);
+}

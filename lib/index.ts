@@ -1,0 +1,20 @@
+/*
+ * Copyright The opentelemetry-instrumentation-axios authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+export { AxiosInstrumentation, SUPPORTED_AXIOS_VERSIONS } from './instrumentation';
+export type {
+  AxiosInstrumentationConfig,
+  AxiosIgnoreRequestHook,
+  AxiosRequestHook,
+  AxiosRequestHookInfo,
+  AxiosResponseHook,
+  AxiosResponseHookInfo,
+  AxiosUrlFilter,
+  BodyAttributeNames,
+} from './types';
+export { CAPTURE_ALL_ENV, DEFAULT_MAX_BODY_LENGTH } from './config';
+export { DEFAULT_SENSITIVE_HEADERS, REDACTED_HEADER_VALUE } from './headers';
+export { DEFAULT_REDACTED_QUERY_PARAMS } from './url';
+export { ERROR_TYPE_CANCELED } from './span-attributes';

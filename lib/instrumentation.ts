@@ -1,0 +1,409 @@
+/*
+ * Copyright The opentelemetry-instrumentation-axios authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+import {
+  Context,
+  context,
+  createContextKey,
+  diag,
+  propagation,
+  Span,
+  SpanKind,
+  TextMapSetter,
+  trace,
+} from '@opentelemetry/api';
+import {
+  InstrumentationBase,
+  InstrumentationNodeModuleDefinition,
+  isWrapped,
+  safeExecuteInTheMiddle,
+} from '@opentelemetry/instrumentation';
+import { ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
+import type { AxiosRequestConfig, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+
+import {
+  AxiosInstanceLike,
+  AxiosModule,
+  AxiosPrototype,
+  findAxiosModule,
+  RequestMethod,
+  requestMethodName,
+} from './axios-internals';
+import { bodyAttributes } from './body';
+import { ResolvedCapture, resolveConfig } from './config';
+import { captureRequestHeaders, captureResponseHeaders, readHeader, sentHeadersSource } from './headers';
+import {
+  ATTR_AXIOS_REQUEST_BODY_TRUNCATED,
+  ATTR_AXIOS_RESPONSE_BODY_TRUNCATED,
+  ATTR_HTTP_REQUEST_BODY_SIZE,
+  ATTR_HTTP_RESPONSE_BODY_SIZE,
+} from './semconv';
+import { applyFailure, applyResponse, normaliseMethod, requestAttributes, spanName } from './span-attributes';
+import type { AxiosInstrumentationConfig } from './types';
+import { redactUrl, resolveRequestUrl } from './url';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
+
+export const SUPPORTED_AXIOS_VERSIONS = ['>=1.5.0 <2'];
+
+// `suppressTracing()` of @opentelemetry/core sets this key. Context keys are
+// `Symbol.for(description)`, so this is the same key without a dependency on
+// core, whose 2.x and 3.x lines require different versions of the API.
+const SUPPRESS_TRACING_KEY = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
+
+const headerSetter: TextMapSetter<unknown> = {
+  set(carrier, key, value) {
+    const headers = carrier as { set?: (key: string, value: string) => void } & Record<string, unknown>;
+    if (typeof headers?.set === 'function') headers.set(key, value);
+    else if (headers && typeof headers === 'object') headers[key] = value;
+  },
+};
+
+/** One axios call on its way from the application to the server and back. */
+interface RequestState {
+  readonly axiosModule: AxiosModule;
+  readonly instance: AxiosInstanceLike;
+  /** The config as the application passed it (with `url` for the `axios(url)` form). */
+  readonly callConfig: AxiosRequestConfig;
+  readonly parentContext: Context;
+  /** `performance.now()` when the application made the call. */
+  readonly startTime: number;
+  span?: Span;
+  /** The value written to `url.full`. */
+  urlFull?: string;
+  /** The final config the adapter received. */
+  config?: InternalAxiosRequestConfig;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
+}
+
+/**
+ * Traces every axios request as one CLIENT span, following the stable HTTP
+ * semantic conventions, and propagates its context to the server.
+ *
+ * The span starts, with the time of the call, when the request is handed to
+ * the adapter: the URL, method and headers are final then. It ends when the
+ * transport settles, so each HTTP exchange is one span (a retry made by a
+ * response interceptor is a span of its own). A call that fails before it
+ * reaches the adapter (a request interceptor throws, `data` cannot be
+ * serialised, it is cancelled early) still gets a span recording the failure.
+ */
+export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentationConfig> {
+  // Set by setConfig(), which the base-class constructor calls: declared so
+  // that no field initialiser runs after it and overwrites them.
+  declare private _capture: ResolvedCapture;
+  declare private _warnedAboutCaptureAll: boolean;
+
+  /** Every copy of axios seen, so that disable() and enable() reach them all, not only the last one loaded. */
+  private readonly _axiosModules = new Map<AxiosPrototype, AxiosModule>();
+
+  constructor(config: AxiosInstrumentationConfig = {}) {
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  override setConfig(config: AxiosInstrumentationConfig = {}): void {
+    super.setConfig(config);
+    const resolved = resolveConfig(this._config);
+    if (resolved.captureAllOverlaps && !this._warnedAboutCaptureAll) {
+      this._warnedAboutCaptureAll = true;
+      // _diag is not set yet when the base-class constructor calls setConfig().
+      (this._diag ?? diag).warn(
+        'captureAll is set together with captureHeaders, captureRequestBody or captureResponseBody; ' +
+          'captureAll captures everything and the specific flags are ignored.'
+      );
+    }
+    this._capture = resolved.capture;
+  }
+
+  protected init() {
+    return [
+      new InstrumentationNodeModuleDefinition(
+        'axios',
+        SUPPORTED_AXIOS_VERSIONS,
+        (moduleExports) => this._patchAxios(moduleExports),
+        () => this._unpatchAll()
+      ),
+    ];
+  }
+
+  // ---------------------------------------------------------------- patching
+
+  private _patchAxios<T>(moduleExports: T): T {
+    const axiosModule = findAxiosModule(moduleExports);
+    if (!axiosModule) {
+      this._diag.debug('axios was loaded but its exports do not look like axios 1.x; not patched');
+      return moduleExports;
+    }
+    this._axiosModules.set(axiosModule.Axios.prototype, axiosModule);
+    // The base class re-patches only the last module it loaded on enable();
+    // walking every known copy also restores the ESM/CJS twin.
+    for (const [prototype, module] of this._axiosModules) {
+      const method = requestMethodName(prototype);
+      if (!isWrapped(prototype[method])) {
+        this._wrap(prototype, method, (original) => this._traceRequestMethod(original as RequestMethod, module));
+      }
+    }
+    return moduleExports;
+  }
+
+  private _unpatchAll(): void {
+    for (const prototype of this._axiosModules.keys()) {
+      const method = requestMethodName(prototype);
+      if (isWrapped(prototype[method])) this._unwrap(prototype, method);
+    }
+  }
+
+  private _traceRequestMethod(original: RequestMethod, axiosModule: AxiosModule): RequestMethod {
+    const instrumentation = this;
+    return function tracedRequest(this: AxiosInstanceLike, configOrUrl?: unknown, config?: unknown) {
+      const parentContext = context.active();
+      if (parentContext.getValue(SUPPRESS_TRACING_KEY) === true) {
+        return original.apply(this, arguments as unknown as [unknown, unknown]);
+      }
+      // The same reading of the arguments as axios' own (`axios(url, config)`).
+      const callConfig: AxiosRequestConfig =
+        typeof configOrUrl === 'string' ? { ...(config as object), url: configOrUrl } : (configOrUrl ?? {});
+      if (instrumentation._isIgnored(callConfig)) {
+        return original.apply(this, arguments as unknown as [unknown, unknown]);
+      }
+      return instrumentation._onRequestCreated(
+        { axiosModule, instance: this, callConfig, parentContext, startTime: performance.now() },
+        original
+      );
+    };
+  }
+
+  // ------------------------------------------------- the life of one request
+
+  /** The application called axios: route the request through our adapter. */
+  private _onRequestCreated(state: RequestState, original: RequestMethod): Promise<unknown> {
+    const { callConfig, instance } = state;
+    // Resolved as axios' mergeConfig() would (the call's adapter, else the instance's).
+    const chosenAdapter = callConfig.adapter !== undefined ? callConfig.adapter : instance.defaults?.adapter;
+    const tracedConfig = {
+      ...callConfig,
+      adapter: (config: InternalAxiosRequestConfig) => this._onRequestDispatched(state, config, chosenAdapter),
+    };
+    let result: Promise<unknown>;
+    try {
+      result = original.call(instance, tracedConfig);
+    } catch (error) {
+      this._onFailedBeforeDispatch(state, error);
+      throw error;
+    }
+    if (!isThenable(result)) return result;
+    // A handler that rethrows, so an unhandled rejection stays unhandled.
+    return result.then(undefined, (error: unknown) => {
+      this._onFailedBeforeDispatch(state, error);
+      throw error;
+    });
+  }
+
+  /**
+   * Interceptors and transformRequest have run: the config is final. Start the
+   * span, then send the request with lower-level HTTP instrumentations suppressed.
+   */
+  private _onRequestDispatched(
+    state: RequestState,
+    config: InternalAxiosRequestConfig,
+    chosenAdapter: unknown
+  ): Promise<AxiosResponse> {
+    const { axiosModule } = state;
+    const adapter = axiosModule.getAdapter(chosenAdapter || axiosModule.defaults?.adapter, config);
+    let transportContext: Context | undefined;
+    try {
+      transportContext = this._beforeSend(state, config);
+    } catch (error) {
+      this._diag.error('could not start a span; the request is sent untraced', error);
+    }
+    if (!transportContext) return adapter(config);
+
+    let transport: Promise<AxiosResponse>;
+    try {
+      transport = context.with(transportContext, adapter, undefined, config);
+    } catch (error) {
+      this._onTransportSettled(state, undefined, error);
+      throw error;
+    }
+    return transport.then(
+      (response) => {
+        this._onTransportSettled(state, response, undefined);
+        return response;
+      },
+      (error: unknown) => {
+        this._onTransportSettled(state, undefined, error);
+        throw error;
+      }
+    );
+  }
+
+  /** Starts the span, injects the trace headers, captures the request; returns the context to send in. */
+  private _beforeSend(state: RequestState, config: InternalAxiosRequestConfig): Context {
+    const span = this._startSpan(state, config, config);
+    state.config = config;
+    const requestContext = trace.setSpan(state.parentContext, span);
+    this._guard('injecting trace headers', () => propagation.inject(requestContext, config.headers, headerSetter));
+    if (this._capture.requestBody && span.isRecording()) {
+      this._guard('capturing the request body', () => this._captureRequestBody(span, config));
+    }
+    const { requestHook } = this._config;
+    if (requestHook) this._runHook('requestHook', () => requestHook(span, { config, url: state.urlFull }));
+    return this._config.keepTransportSpans ? requestContext : requestContext.setValue(SUPPRESS_TRACING_KEY, true);
+  }
+
+  /** The server answered, or the transport failed: record the outcome and end the span. */
+  private _onTransportSettled(state: RequestState, response: AxiosResponse | undefined, error: unknown): void {
+    const span = state.span as Span;
+    const config = state.config as InternalAxiosRequestConfig;
+    const errorResponse = (error as { response?: AxiosResponse } | undefined)?.response;
+    const answer = response ?? errorResponse;
+    const sentRequest = answer?.request ?? (error as { request?: unknown } | undefined)?.request;
+
+    this._guard('recording the response', () => {
+      const sentHeaders = sentHeadersSource(sentRequest, config.headers);
+      if (answer) applyResponse(span, answer, readHeader(sentHeaders, 'user-agent'));
+      if (error !== undefined) applyFailure(span, error);
+      if (!span.isRecording()) return;
+      const capture = this._capture;
+      if (capture.headers) {
+        captureRequestHeaders(span, sentHeaders, capture.isSensitiveHeader);
+        if (answer) captureResponseHeaders(span, answer.headers, capture.isSensitiveHeader);
+      }
+      if (capture.responseBody && answer) this._captureResponseBody(span, answer);
+    });
+
+    const { responseHook } = this._config;
+    if (responseHook) {
+      this._runHook('responseHook', () =>
+        responseHook(span, error === undefined ? { config, response } : { config, response: errorResponse, error })
+      );
+    }
+    span.end(performance.now());
+  }
+
+  /**
+   * The call failed before the adapter ran (or the adapter could not be
+   * found). Requests that reached the transport were recorded there.
+   */
+  private _onFailedBeforeDispatch(state: RequestState, error: unknown): void {
+    if (state.span) return;
+    this._guard('recording a failure before dispatch', () => {
+      const span = this._startSpan(state, state.callConfig, undefined);
+      applyFailure(span, error);
+      const { responseHook } = this._config;
+      if (responseHook) this._runHook('responseHook', () => responseHook(span, { config: undefined, error }));
+      span.end(performance.now());
+    });
+  }
+
+  // ------------------------------------------------------------- the pieces
+
+  private _startSpan(
+    state: RequestState,
+    urlConfig: AxiosRequestConfig,
+    finalConfig: InternalAxiosRequestConfig | undefined
+  ): Span {
+    const method = normaliseMethod(
+      finalConfig ? finalConfig.method : (urlConfig.method ?? state.instance.defaults?.method)
+    );
+    const url = resolveRequestUrl(state.instance, urlConfig);
+    // Address attributes are read before urlFilter, which may change the URL it gets.
+    const attributes = requestAttributes(method, url);
+    state.urlFull = url && this._urlFull(url);
+    if (state.urlFull !== undefined) attributes[ATTR_URL_FULL] = state.urlFull;
+    const span = this.tracer.startSpan(
+      spanName(method),
+      { kind: SpanKind.CLIENT, startTime: state.startTime, attributes },
+      state.parentContext
+    );
+    state.span = span;
+    return span;
+  }
+
+  /** `url.full`: credentials redacted, then the user's `urlFilter`. */
+  private _urlFull(url: URL): string | undefined {
+    let redacted: URL;
+    try {
+      redacted = redactUrl(url, this._capture.queryRedaction);
+    } catch (error) {
+      this._diag.error('could not redact the URL; url.full is not recorded', error);
+      return undefined;
+    }
+    const { urlFilter } = this._config;
+    if (!urlFilter) return redacted.href;
+    const filtered = safeExecuteInTheMiddle(
+      () => urlFilter(redacted),
+      (error) => error && this._diag.error('urlFilter threw; url.full is the redacted URL', error),
+      true
+    );
+    return typeof filtered === 'string' ? filtered : redacted.href;
+  }
+
+  private _captureRequestBody(span: Span, config: InternalAxiosRequestConfig): void {
+    const capture = this._capture;
+    const attributes = bodyAttributes(
+      config.data,
+      readHeader(config.headers, 'content-type'),
+      readHeader(config.headers, 'content-length'),
+      capture.maxBodyLength,
+      {
+        content: capture.requestBodyAttribute,
+        size: ATTR_HTTP_REQUEST_BODY_SIZE,
+        truncated: ATTR_AXIOS_REQUEST_BODY_TRUNCATED,
+      }
+    );
+    if (attributes) span.setAttributes(attributes);
+  }
+
+  private _captureResponseBody(span: Span, response: AxiosResponse): void {
+    const capture = this._capture;
+    // A stream is the application's to read; touching it could change what it gets.
+    const attributes = bodyAttributes(
+      response.data,
+      readHeader(response.headers, 'content-type'),
+      readHeader(response.headers, 'content-length'),
+      capture.maxBodyLength,
+      {
+        content: capture.responseBodyAttribute,
+        size: ATTR_HTTP_RESPONSE_BODY_SIZE,
+        truncated: ATTR_AXIOS_RESPONSE_BODY_TRUNCATED,
+      }
+    );
+    if (attributes) span.setAttributes(attributes);
+  }
+
+  private _isIgnored(callConfig: AxiosRequestConfig): boolean {
+    const { ignoreRequestHook } = this._config;
+    if (!ignoreRequestHook) return false;
+    const ignored = safeExecuteInTheMiddle(
+      () => ignoreRequestHook(callConfig),
+      (error) => error && this._diag.error('ignoreRequestHook threw; the request is traced', error),
+      true
+    );
+    return ignored === true;
+  }
+
+  /** Runs a user hook: a throw or a rejected promise is reported, never passed on. */
+  private _runHook(name: string, run: () => unknown): void {
+    safeExecuteInTheMiddle(
+      run,
+      (error, result) => {
+        if (error) this._diag.error(`${name} threw`, error);
+        else if (isThenable(result)) result.then(undefined, (reason) => this._diag.error(`${name} rejected`, reason));
+      },
+      true
+    );
+  }
+
+  /** Our own work on a request: a bug in it must never reach the application. */
+  private _guard(what: string, work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this._diag.error(`failed while ${what}`, error);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+/*
+ * Copyright The opentelemetry-instrumentation-axios authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+// Attributes still in "development" status in the semantic conventions. The
+// OpenTelemetry JS guidance is to copy unstable names rather than import the
+// large `@opentelemetry/semantic-conventions/incubating` entry point, whose
+// contents may change in any minor release.
+
+/** Textual request body (development status). */
+export const ATTR_HTTP_REQUEST_BODY_CONTENT = 'http.request.body.content' as const;
+/** Textual response body (development status). */
+export const ATTR_HTTP_RESPONSE_BODY_CONTENT = 'http.response.body.content' as const;
+/** Request payload size in bytes (development status). */
+export const ATTR_HTTP_REQUEST_BODY_SIZE = 'http.request.body.size' as const;
+/** Response payload size in bytes (development status). */
+export const ATTR_HTTP_RESPONSE_BODY_SIZE = 'http.response.body.size' as const;
+
+// The names Pydantic Logfire writes for captured bodies, for users who send
+// their traces to Logfire and want its UI to recognise them.
+export const ATTR_LOGFIRE_REQUEST_BODY_TEXT = 'http.request.body.text' as const;
+export const ATTR_LOGFIRE_RESPONSE_BODY_TEXT = 'http.response.body.text' as const;
+
+// Not part of any convention: marks a captured body that was cut at the limit.
+export const ATTR_AXIOS_REQUEST_BODY_TRUNCATED = 'axios.request.body.truncated' as const;
+export const ATTR_AXIOS_RESPONSE_BODY_TRUNCATED = 'axios.response.body.truncated' as const;

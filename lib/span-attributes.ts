@@ -1,0 +1,118 @@
+/*
+ * Copyright The opentelemetry-instrumentation-axios authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+import { Attributes, Span, SpanStatusCode } from '@opentelemetry/api';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_NETWORK_PROTOCOL_VERSION,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL,
+  ERROR_TYPE_VALUE_OTHER,
+  HTTP_REQUEST_METHOD_VALUE_OTHER,
+} from '@opentelemetry/semantic-conventions';
+import { serverAddress, serverPort } from './url';
+
+/** `error.type` of a request that the application cancelled. */
+export const ERROR_TYPE_CANCELED = 'ERR_CANCELED';
+
+const KNOWN_METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE']);
+
+export interface NormalisedMethod {
+  /** The method as the conventions name it: upper case, or `_OTHER`. */
+  method: string;
+  /** The method as sent, when it is not one the conventions know. */
+  original?: string;
+}
+
+export function normaliseMethod(method: unknown): NormalisedMethod {
+  // axios sends methods upper-cased; anything else is what it will try to send.
+  const sent = typeof method === 'string' && method !== '' ? method.toUpperCase() : 'GET';
+  return KNOWN_METHODS.has(sent) ? { method: sent } : { method: HTTP_REQUEST_METHOD_VALUE_OTHER, original: sent };
+}
+
+export function spanName(method: NormalisedMethod): string {
+  return method.original === undefined ? method.method : 'HTTP';
+}
+
+/** The attributes known before the request leaves; samplers see them. */
+export function requestAttributes(method: NormalisedMethod, url: URL | undefined): Attributes {
+  const attributes: Attributes = { [ATTR_HTTP_REQUEST_METHOD]: method.method };
+  if (method.original !== undefined) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = method.original;
+  if (url) {
+    attributes[ATTR_SERVER_ADDRESS] = serverAddress(url);
+    const port = serverPort(url);
+    if (port !== undefined) attributes[ATTR_SERVER_PORT] = port;
+    attributes[ATTR_URL_SCHEME] = url.protocol.slice(0, -1);
+  }
+  return attributes;
+}
+
+interface ResponseLike {
+  status?: unknown;
+  request?: { res?: { httpVersion?: unknown } };
+}
+
+/** Status code and protocol version of a response; the span's status for >= 400. */
+export function applyResponse(span: Span, response: ResponseLike, userAgent: string | undefined): void {
+  const attributes: Attributes = {};
+  const status = response.status;
+  if (typeof status === 'number') {
+    attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
+    if (status >= 400) {
+      attributes[ATTR_ERROR_TYPE] = String(status);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+  }
+  const httpVersion = response.request?.res?.httpVersion;
+  if (typeof httpVersion === 'string' && httpVersion !== '') attributes[ATTR_NETWORK_PROTOCOL_VERSION] = httpVersion;
+  if (userAgent !== undefined) attributes[ATTR_USER_AGENT_ORIGINAL] = userAgent;
+  span.setAttributes(attributes);
+}
+
+export function isCancellation(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    ((error as { __CANCEL__?: unknown }).__CANCEL__ === true || (error as { code?: unknown }).code === ERROR_TYPE_CANCELED)
+  );
+}
+
+/** A low-cardinality name for a failure: axios' error code, else the error's class. */
+export function errorType(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== '') return code;
+    const name = (error as { name?: unknown }).name;
+    if (typeof name === 'string' && name !== '' && name !== 'Error') return name;
+  }
+  return ERROR_TYPE_VALUE_OTHER;
+}
+
+/**
+ * Records a failed request. A cancellation is the application's choice, not a
+ * fault of the server: its span keeps status UNSET, with `error.type` =
+ * `ERR_CANCELED` and no exception event. Any other failure sets status ERROR
+ * and records the exception; `error.type` is the error's code unless the
+ * response already gave it its status code (>= 400).
+ */
+export function applyFailure(span: Span, error: unknown): void {
+  if (isCancellation(error)) {
+    span.setAttribute(ATTR_ERROR_TYPE, ERROR_TYPE_CANCELED);
+    return;
+  }
+  const status = (error as { response?: { status?: unknown } } | null)?.response?.status;
+  if (!(typeof status === 'number' && status >= 400)) span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
+  if (error instanceof Error) span.recordException(error);
+  else span.recordException(String(error));
+  span.setStatus({
+    code: SpanStatusCode.ERROR,
+    message: error instanceof Error ? error.message : undefined,
+  });
+}

@@ -1,0 +1,81 @@
+/*
+ * Copyright The opentelemetry-instrumentation-axios authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+import type { Span } from '@opentelemetry/api';
+import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
+import type {
+  AxiosRequestConfig,
+  AxiosResponse,
+  InternalAxiosRequestConfig,
+} from 'axios';
+
+/** What `requestHook` sees, just before the request leaves. */
+export interface AxiosRequestHookInfo {
+  /**
+   * The final request config: defaults merged, request interceptors and
+   * `transformRequest` applied, trace headers injected. `config.headers` are
+   * the headers that will be sent (the transport may still add `User-Agent`,
+   * `Content-Length` and `Accept-Encoding`) and `config.data` the serialised body.
+   */
+  config: InternalAxiosRequestConfig;
+  /** The value written to `url.full` (after redaction and `urlFilter`), if the URL could be parsed. */
+  url: string | undefined;
+}
+
+/** What `responseHook` sees, when the transport has answered or failed. */
+export interface AxiosResponseHookInfo {
+  config: InternalAxiosRequestConfig | undefined;
+  /** The response, when the server answered (also for statuses that axios rejects). Its `data` is the raw body, before `transformResponse`. */
+  response?: AxiosResponse;
+  /** The error, when the request failed (an `AxiosError` for anything axios raised). */
+  error?: unknown;
+}
+
+export type AxiosRequestHook = (span: Span, info: AxiosRequestHookInfo) => void;
+export type AxiosResponseHook = (span: Span, info: AxiosResponseHookInfo) => void;
+/** Decides the value of `url.full`. It receives the URL after default redaction. */
+export type AxiosUrlFilter = (url: URL) => string;
+/** Returns true to make no span for this request. Receives the config as passed to the axios call. */
+export type AxiosIgnoreRequestHook = (config: AxiosRequestConfig) => boolean;
+
+/** Which attribute names captured bodies are written under. */
+export type BodyAttributeNames = 'semconv' | 'logfire';
+
+export interface AxiosInstrumentationConfig extends InstrumentationConfig {
+  /** Capture headers and request and response bodies. Also set by `OTEL_INSTRUMENTATION_AXIOS_CAPTURE_ALL=true`. */
+  captureAll?: boolean;
+  /** Capture request and response headers as `http.request.header.<name>` / `http.response.header.<name>`. */
+  captureHeaders?: boolean;
+  /** Capture the serialised request body as `http.request.body.content`. */
+  captureRequestBody?: boolean;
+  /** Capture the raw response body as `http.response.body.content`. */
+  captureResponseBody?: boolean;
+  /** Captured bodies are cut to at most this many characters. Default 16384. */
+  maxBodyLength?: number;
+  /** `'semconv'` (default): `http.*.body.content`; `'logfire'`: `http.*.body.text`. */
+  bodyAttributeNames?: BodyAttributeNames;
+  /**
+   * Header names whose values are written as `[REDACTED]`: strings match the
+   * whole name (case-insensitive), regular expressions are tested against the
+   * lower-case name. Replaces the default list, `DEFAULT_SENSITIVE_HEADERS`.
+   */
+  sensitiveHeaders?: ReadonlyArray<string | RegExp>;
+  /** Query keys whose values are written as `REDACTED` in `url.full`. Replaces `DEFAULT_REDACTED_QUERY_PARAMS`. */
+  redactedQueryParams?: readonly string[];
+  /** Called with the span and the final request config before the request leaves. */
+  requestHook?: AxiosRequestHook;
+  /** Called with the span and the response or the error when the transport settles. */
+  responseHook?: AxiosResponseHook;
+  /** Decides the value written to `url.full`. */
+  urlFilter?: AxiosUrlFilter;
+  /** Returns true for requests that get no span. */
+  ignoreRequestHook?: AxiosIgnoreRequestHook;
+  /**
+   * Keep the spans of lower-level HTTP instrumentations (such as
+   * `@opentelemetry/instrumentation-http`) under the axios span. Default false:
+   * one CLIENT span per axios request.
+   */
+  keepTransportSpans?: boolean;
+}

@@ -1,0 +1,57 @@
+/*
+ * Copyright The opentelemetry-instrumentation-axios authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+// Loaded by mocha before every test file (.mocharc.json `require`): one real
+// SDK, the instrumentations, then axios, in the order users set them up.
+
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  ReadableSpan,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import type { AxiosStatic } from 'axios';
+import nock from 'nock';
+
+import { AxiosInstrumentation, AxiosInstrumentationConfig } from '../../lib';
+
+// nock takes over http.request as soon as it is imported; tests that want it
+// call nock.activate() and restore it afterwards.
+nock.restore();
+
+export const exporter = new InMemorySpanExporter();
+export const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+trace.setGlobalTracerProvider(provider);
+
+export const instrumentation = new AxiosInstrumentation();
+instrumentation.setTracerProvider(provider);
+
+/** instrumentation-http, patched now and disabled until a test turns it on. */
+export const httpInstrumentation = new HttpInstrumentation();
+httpInstrumentation.setTracerProvider(provider);
+
+// Required only now, so that the module-load hooks above see axios (and http).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const axios: AxiosStatic = require('axios');
+httpInstrumentation.disable();
+
+/** Each test starts from a clean slate: the given config, enabled, no spans. */
+export function resetInstrumentation(config: AxiosInstrumentationConfig = {}): void {
+  instrumentation.setConfig(config);
+  instrumentation.enable();
+  exporter.reset();
+}
+
+export function finishedSpans(): ReadableSpan[] {
+  return exporter.getFinishedSpans();
+}
+
+export const tracer = provider.getTracer('test');
