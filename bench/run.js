@@ -1,0 +1,272 @@
+'use strict';
+// `npm run bench`: per-request overhead of the instrumentation, measured two ways
+// (fresh processes in interleaved rounds; toggled blocks inside one process),
+// plus a heap check. Writes bench/results/results.{json,md} and overhead.svg.
+//
+// Options: --quick (a smoke run with small counts), --requests N, --rounds N,
+// --pairs N, --block N, --memory N.
+
+const { execFileSync, spawn } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { median, parseArgs } = require('./load');
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const args = parseArgs(argv.filter((arg) => arg !== '--quick'));
+const settings = {
+  requests: Number(args.requests ?? (quick ? 1000 : 20000)),
+  warmup: Number(args.warmup ?? (quick ? 200 : 2000)),
+  rounds: Number(args.rounds ?? (quick ? 2 : 5)),
+  concurrency: 16,
+  block: Number(args.block ?? (quick ? 100 : 300)),
+  pairs: Number(args.pairs ?? (quick ? 4 : 20)),
+  memory: Number(args.memory ?? (quick ? 2000 : 100000)),
+};
+
+// Large bodies take far longer per request; fewer of them keep a round short.
+const SIZES = {
+  small: { bytes: 256, share: 1 },
+  '1k': { bytes: 1024, share: 1 },
+  '64k': { bytes: 64 * 1024, share: 1 / 10 },
+  '1m': { bytes: 1024 * 1024, share: 1 / 100 },
+};
+
+const PROCESS_CASES = [
+  ['plain', 'small'],
+  ['baseline', 'small'],
+  ['ours', 'small'],
+  ['http', 'small'],
+  ['ours+http', 'small'],
+  ['baseline', '1k'],
+  ['ours-capture-all', '1k'],
+  ['baseline', '64k'],
+  ['ours-capture-all', '64k'],
+  ['baseline', '1m'],
+  ['ours-capture-all', '1m'],
+];
+const TOGGLE_CASES = [
+  ['ours', 'small'],
+  ['http', 'small'],
+  ['ours+http', 'small'],
+  ['ours-capture-all', '1k'],
+  ['ours-capture-all', '64k'],
+  ['ours-capture-all', '1m'],
+];
+
+const canPin = os.cpus().length >= 2 && commandExists('taskset');
+function commandExists(command) {
+  try {
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+/** Server on core 0, clients on core 1, where the machine allows. */
+function pinned(core, command, commandArgs) {
+  return canPin ? ['taskset', ['-c', String(core), command, ...commandArgs]] : [command, commandArgs];
+}
+
+function startServer() {
+  const [command, commandArgs] = pinned(0, process.execPath, [path.join(__dirname, 'server.js')]);
+  const server = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    server.stdout.once('data', (data) => resolve({ server, port: Number(String(data).trim()) }));
+    server.once('error', reject);
+  });
+}
+
+function runNode(script, nodeArgs, scriptArgs) {
+  const [command, commandArgs] = pinned(1, process.execPath, [...nodeArgs, path.join(__dirname, script), ...scriptArgs]);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (data) => (output += data));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(output.trim().split('\n').pop())) : reject(new Error(`${script} exited ${code}`))
+    );
+  });
+}
+
+const requestsFor = (size) => Math.max(200, Math.round(settings.requests * SIZES[size].share));
+const key = (mode, size) => `${mode}@${size}`;
+
+async function main() {
+  execFileSync('npm', ['run', 'build'], { cwd: path.join(__dirname, '..'), stdio: 'ignore' });
+  const { server, port } = await startServer();
+  const common = (size) => ['--port', String(port), '--size', String(SIZES[size].bytes), '--concurrency', String(settings.concurrency)];
+  try {
+    // 1. Fresh processes, modes interleaved within each round; rotate the order per round.
+    const samples = {};
+    for (let round = 0; round < settings.rounds; round += 1) {
+      const order = PROCESS_CASES.map((_, i) => PROCESS_CASES[(i + round) % PROCESS_CASES.length]);
+      for (const [mode, size] of order) {
+        const result = await runNode('client.js', [], [
+          '--mode', mode, ...common(size),
+          '--requests', String(requestsFor(size)),
+          '--warmup', String(Math.max(50, Math.round(settings.warmup * SIZES[size].share))),
+        ]);
+        (samples[key(mode, size)] ??= []).push(result);
+        process.stderr.write(`round ${round + 1}/${settings.rounds} ${key(mode, size)}: ${result.cpuUs.toFixed(1)} µs CPU/request\n`);
+      }
+    }
+    const processes = {};
+    for (const [mode, size] of PROCESS_CASES) {
+      const runs = samples[key(mode, size)];
+      processes[key(mode, size)] = {
+        mode, size,
+        cpuUs: median(runs.map((r) => r.cpuUs)),
+        wallUs: median(runs.map((r) => r.wallUs)),
+      };
+    }
+    for (const entry of Object.values(processes)) {
+      const baseline = processes[key('baseline', entry.size)];
+      entry.cpuRatio = entry.cpuUs / baseline.cpuUs;
+      entry.wallRatio = entry.wallUs / baseline.wallUs;
+    }
+
+    // 2. Toggled blocks inside one process.
+    const toggled = {};
+    for (const [mode, size] of TOGGLE_CASES) {
+      const result = await runNode('toggle.js', [], [
+        '--mode', mode, ...common(size),
+        '--block', String(Math.max(20, Math.round(settings.block * SIZES[size].share * (size === '1m' ? 5 : 1)))),
+        '--pairs', String(settings.pairs),
+        '--warmup', String(Math.max(50, Math.round(settings.warmup * SIZES[size].share))),
+      ]);
+      toggled[key(mode, size)] = { mode, size, cpuRatio: result.median, ratios: result.ratios };
+      process.stderr.write(`toggled ${key(mode, size)}: ${result.median.toFixed(3)}x\n`);
+    }
+
+    // 3. Heap with captureAll.
+    const checkpoints = [Math.round(settings.memory / 10), settings.memory];
+    const memory = await runNode('memory.js', ['--expose-gc'], [
+      ...common('1k'), '--checkpoints', checkpoints.join(','),
+    ]);
+
+    const report = buildReport(processes, toggled, memory, checkpoints);
+    writeResults(report);
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
+function buildReport(processes, toggled, memory, checkpoints) {
+  const overheadUs = (mode, size) => processes[key(mode, size)].cpuUs - processes[key('baseline', size)].cpuUs;
+  const ratio = (mode, size) => toggled[key(mode, size)]?.cpuRatio;
+  const [first, last] = checkpoints;
+  const heapGrowth = memory.heap[last] - memory.heap[first];
+  const toggledOverhead = (mode, size) => ratio(mode, size) - 1;
+  const targets = [
+    { target: 'ours, defaults: <= 1.05x the baseline', toggled: ratio('ours', 'small'), processes: processes[key('ours', 'small')].cpuRatio, limit: 1.05 },
+    {
+      target: "ours' overhead <= 1/5 of instrumentation-http's",
+      toggled: toggledOverhead('ours', 'small') / toggledOverhead('http', 'small'),
+      processes: overheadUs('ours', 'small') / overheadUs('http', 'small'),
+      limit: 0.2,
+    },
+    { target: 'ours, captureAll, 64 KiB bodies: <= 1.10x the baseline at 64 KiB', toggled: ratio('ours-capture-all', '64k'), processes: processes[key('ours-capture-all', '64k')].cpuRatio, limit: 1.1 },
+    {
+      target: 'overhead at 1 MiB <= 1.5x the overhead at 1 KiB (µs)',
+      // in µs: the toggled ratio's excess times the baseline's µs at that size
+      toggled:
+        (toggledOverhead('ours-capture-all', '1m') * processes[key('baseline', '1m')].cpuUs) /
+        (toggledOverhead('ours-capture-all', '1k') * processes[key('baseline', '1k')].cpuUs),
+      processes: overheadUs('ours-capture-all', '1m') / overheadUs('ours-capture-all', '1k'),
+      limit: 1.5,
+    },
+    { target: `heap at ${last} requests within 10 MB of the heap at ${first}`, toggled: undefined, processes: heapGrowth / 1e6, limit: 10, unit: 'MB' },
+  ].map((row) => ({ ...row, met: (row.toggled ?? row.processes) <= row.limit }));
+  return {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, pinned: canPin },
+    settings,
+    processes,
+    toggled,
+    memory: { checkpoints, heapBytes: memory.heap, growthBytes: heapGrowth },
+    targets,
+  };
+}
+
+function fmt(value, digits = 2) {
+  return value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits);
+}
+
+function writeResults(report) {
+  const dir = path.join(__dirname, 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'results.json'), JSON.stringify(report, null, 2) + '\n');
+  const lines = [
+    `# Benchmark results`,
+    '',
+    `${report.date}; ${report.machine.cpus} cores (${report.machine.model}), Node ${report.machine.node}; server and client ${report.machine.pinned ? 'pinned to different cores' : 'not pinned'}; ` +
+      `${report.settings.concurrency} concurrent requests over keep-alive; spans through a BatchSpanProcessor to an exporter that drops them.`,
+    '',
+    `Fresh processes: ${report.settings.rounds} interleaved rounds of ${report.settings.requests} requests (1/10 of that at 64 KiB, 1/100 at 1 MiB), medians. ` +
+      `Toggled: one process per mode, ${report.settings.pairs} pairs of blocks with the instrumentation disabled and enabled, median of the pair ratios.`,
+    '',
+    '| mode | body | CPU µs/request | wall µs/request | CPU vs baseline (processes) | CPU vs baseline (toggled) |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const entry of Object.values(report.processes)) {
+    const toggledEntry = report.toggled[key(entry.mode, entry.size)];
+    lines.push(
+      `| ${entry.mode} | ${entry.size} | ${fmt(entry.cpuUs, 1)} | ${fmt(entry.wallUs, 1)} | ${fmt(entry.cpuRatio)}x | ${toggledEntry ? fmt(toggledEntry.cpuRatio, 3) + 'x' : '–'} |`
+    );
+  }
+  lines.push('', '| target | toggled | processes | met |', '|---|---|---|---|');
+  for (const row of report.targets) {
+    lines.push(`| ${row.target} | ${fmt(row.toggled, 3)} | ${fmt(row.processes, 3)}${row.unit ? ' ' + row.unit : ''} | ${row.met ? 'yes' : '**no**'} |`);
+  }
+  const { checkpoints, heapBytes } = report.memory;
+  lines.push('', `Heap after GC with captureAll: ${(heapBytes[checkpoints[0]] / 1e6).toFixed(1)} MB at ${checkpoints[0]} requests, ${(heapBytes[checkpoints[1]] / 1e6).toFixed(1)} MB at ${checkpoints[1]}.`, '');
+  fs.writeFileSync(path.join(dir, 'results.md'), lines.join('\n'));
+  fs.writeFileSync(path.join(dir, 'overhead.svg'), chart(report));
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** A horizontal bar per mode: CPU overhead over the baseline, in percent, both methods. */
+function chart(report) {
+  const rows = Object.values(report.processes).filter((entry) => entry.mode !== 'baseline');
+  const width = 760;
+  const rowHeight = 34;
+  const left = 230;
+  const top = 40;
+  const overheads = rows.flatMap((entry) => [
+    (entry.cpuRatio - 1) * 100,
+    ((report.toggled[key(entry.mode, entry.size)]?.cpuRatio ?? 1) - 1) * 100,
+  ]);
+  const max = Math.max(10, ...overheads.map(Math.abs));
+  const scale = (width - left - 80) / max;
+  const bars = rows
+    .map((entry, i) => {
+      const y = top + i * rowHeight;
+      const processes = (entry.cpuRatio - 1) * 100;
+      const toggledRatio = report.toggled[key(entry.mode, entry.size)]?.cpuRatio;
+      const toggledPct = toggledRatio === undefined ? undefined : (toggledRatio - 1) * 100;
+      const bar = (value, dy, color) =>
+        `<rect x="${left}" y="${y + dy}" width="${Math.max(1, Math.max(0, value) * scale).toFixed(1)}" height="11" fill="${color}"/>` +
+        `<text x="${left + Math.max(0, value) * scale + 6}" y="${y + dy + 10}" font-size="11">${value.toFixed(1)}%</text>`;
+      return (
+        `<text x="${left - 8}" y="${y + 15}" font-size="12" text-anchor="end">${entry.mode} (${entry.size})</text>` +
+        bar(processes, 2, '#7aa6d6') +
+        (toggledPct === undefined ? '' : bar(toggledPct, 15, '#2b5f9e'))
+      );
+    })
+    .join('\n');
+  const height = top + rows.length * rowHeight + 30;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
+<text x="10" y="20" font-size="14" font-weight="bold">Client CPU per request over the baseline (SDK, active span, no instrumentation)</text>
+<rect x="${left}" y="${height - 20}" width="10" height="10" fill="#7aa6d6"/><text x="${left + 14}" y="${height - 11}" font-size="11">fresh processes (medians)</text>
+<rect x="${left + 180}" y="${height - 20}" width="10" height="10" fill="#2b5f9e"/><text x="${left + 194}" y="${height - 11}" font-size="11">toggled blocks in one process (median ratio)</text>
+${bars}
+</svg>
+`;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
