@@ -5,6 +5,8 @@
 
 import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 
+import type { GetUri } from './url';
+
 // The parts of axios that the patch touches, typed structurally: `_request` is
 // not in axios' declarations, and nothing here may depend on axios at run time.
 
@@ -13,11 +15,11 @@ export type AxiosAdapterFunction = (config: InternalAxiosRequestConfig) => Promi
 export type RequestMethod = (this: AxiosInstanceLike, configOrUrl?: unknown, config?: unknown) => Promise<unknown>;
 
 export interface AxiosInstanceLike {
-  defaults?: { adapter?: unknown; method?: unknown };
-  getUri(config?: object): string;
+  defaults?: { adapter?: unknown; method?: unknown; baseURL?: unknown };
 }
 
 export interface AxiosPrototype extends AxiosInstanceLike {
+  getUri: GetUri;
   request: RequestMethod;
   /** axios >= 1.6.6: `request` delegates here, looked up at call time. */
   _request?: RequestMethod;

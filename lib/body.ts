@@ -64,6 +64,11 @@ export function decodePrefix(bytes: Uint8Array, limit: number, encoding: BufferE
   return buffer.toString(encoding, 0, end);
 }
 
+/** A Content-Length header's value as a number, if it is one. */
+export function parseContentLength(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
 function asBytes(data: unknown): Uint8Array | undefined {
   if (data instanceof Uint8Array) return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
@@ -85,7 +90,7 @@ export function bodyAttributes(
   names: BodyAttributeNames
 ): Attributes | undefined {
   const textual = isTextualContentType(contentType);
-  const declaredSize = contentLength !== undefined && /^\d+$/.test(contentLength) ? Number(contentLength) : undefined;
+  const declaredSize = parseContentLength(contentLength);
 
   if (typeof data === 'string') {
     const attributes: Attributes = {};

@@ -31,7 +31,7 @@ import {
   RequestMethod,
   requestMethodName,
 } from './axios-internals';
-import { bodyAttributes } from './body';
+import { bodyAttributes, parseContentLength } from './body';
 import { ResolvedCapture, resolveConfig } from './config';
 import { captureRequestHeaders, captureResponseHeaders, readHeader, sentHeadersSource } from './headers';
 import {
@@ -242,7 +242,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
 
   /** Starts the span, injects the trace headers, captures the request; returns the context to send in. */
   private _beforeSend(state: RequestState, config: InternalAxiosRequestConfig): Context {
-    const span = this._startSpan(state, config, config);
+    const span = this._startSpan(state, config, config, undefined);
     state.config = config;
     const requestContext = trace.setSpan(state.parentContext, span);
     this._guard('injecting trace headers', () => propagation.inject(requestContext, config.headers, headerSetter));
@@ -272,6 +272,11 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
         captureRequestHeaders(span, sentHeaders, capture.isSensitiveHeader);
         if (answer) captureResponseHeaders(span, answer.headers, capture.isSensitiveHeader);
       }
+      if (capture.requestBody) {
+        // The transport sets Content-Length after the body was captured.
+        const sentSize = parseContentLength(readHeader(sentHeaders, 'content-length'));
+        if (sentSize !== undefined) span.setAttribute(ATTR_HTTP_REQUEST_BODY_SIZE, sentSize);
+      }
       if (capture.responseBody && answer) this._captureResponseBody(span, answer);
     });
 
@@ -291,7 +296,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   private _onFailedBeforeDispatch(state: RequestState, error: unknown): void {
     if (state.span) return;
     this._guard('recording a failure before dispatch', () => {
-      const span = this._startSpan(state, state.callConfig, undefined);
+      const span = this._startSpan(state, state.callConfig, undefined, state.instance.defaults);
       applyFailure(span, error);
       const { responseHook } = this._config;
       if (responseHook) this._runHook('responseHook', () => responseHook(span, { config: undefined, error }));
@@ -301,15 +306,19 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
 
   // ------------------------------------------------------------- the pieces
 
+  /**
+   * @param urlConfig the config the URL is read from
+   * @param finalConfig the adapter's config, when the request got that far
+   * @param defaults the instance defaults still to apply to urlConfig, when it is the call's own config
+   */
   private _startSpan(
     state: RequestState,
     urlConfig: AxiosRequestConfig,
-    finalConfig: InternalAxiosRequestConfig | undefined
+    finalConfig: InternalAxiosRequestConfig | undefined,
+    defaults: AxiosInstanceLike['defaults']
   ): Span {
-    const method = normaliseMethod(
-      finalConfig ? finalConfig.method : (urlConfig.method ?? state.instance.defaults?.method)
-    );
-    const url = resolveRequestUrl(state.instance, urlConfig);
+    const method = normaliseMethod(finalConfig ? finalConfig.method : (urlConfig.method ?? defaults?.method));
+    const url = resolveRequestUrl(state.axiosModule.Axios.prototype.getUri, urlConfig, defaults);
     // Address attributes are read before urlFilter, which may change the URL it gets.
     const attributes = requestAttributes(method, url);
     state.urlFull = url && this._urlFull(url);
@@ -334,12 +343,19 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     }
     const { urlFilter } = this._config;
     if (!urlFilter) return redacted.href;
-    const filtered = safeExecuteInTheMiddle(
+    let threw = false;
+    const filtered: unknown = safeExecuteInTheMiddle(
       () => urlFilter(redacted),
-      (error) => error && this._diag.error('urlFilter threw; url.full is the redacted URL', error),
+      (error) => {
+        if (!error) return;
+        threw = true;
+        this._diag.error('urlFilter threw; url.full is the redacted URL', error);
+      },
       true
     );
-    return typeof filtered === 'string' ? filtered : redacted.href;
+    if (typeof filtered === 'string') return filtered;
+    if (!threw) this._diag.error(`urlFilter returned ${typeof filtered}, not a string; url.full is the redacted URL`);
+    return redacted.href;
   }
 
   private _captureRequestBody(span: Span, config: InternalAxiosRequestConfig): void {

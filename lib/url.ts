@@ -32,19 +32,38 @@ export function compileQueryRedaction(keys: readonly string[]): QueryRedaction {
   return { keys: new Set(keys), mayContainKey: (search) => anyKey.test(search) };
 }
 
-/** The smallest shape of an axios instance this module relies on. */
-export interface UriBuilder {
-  getUri(config?: object): string;
+/** axios' own `Axios.prototype.getUri`. */
+export type GetUri = (this: { defaults: object }, config: object) => string;
+
+interface UrlConfig {
+  baseURL?: unknown;
+  url?: unknown;
+  params?: unknown;
+  paramsSerializer?: unknown;
+  allowAbsoluteUrls?: unknown;
+}
+
+function urlParts(config: UrlConfig): UrlConfig {
+  return {
+    baseURL: config.baseURL,
+    url: config.url,
+    params: config.params,
+    paramsSerializer: config.paramsSerializer,
+    allowAbsoluteUrls: config.allowAbsoluteUrls,
+  };
 }
 
 /**
- * The URL axios will request: baseURL joined, params serialised, exactly as
- * the adapter builds it (axios' own `getUri`). Undefined when it is not an
- * absolute URL (a relative URL with no baseURL) or cannot be parsed.
+ * The URL axios will request: baseURL joined, params serialised, by axios'
+ * own `getUri` so that it matches what the adapter builds. Only the keys that
+ * shape the URL are handed to it: getUri merges whatever it gets, and merging
+ * a whole config on every request costs more than the rest of the span.
+ * Undefined when it is not an absolute URL (a relative URL with no baseURL)
+ * or cannot be parsed.
  */
-export function resolveRequestUrl(instance: UriBuilder, config: object): URL | undefined {
+export function resolveRequestUrl(getUri: GetUri, config: UrlConfig, defaults: UrlConfig = {}): URL | undefined {
   try {
-    return new URL(instance.getUri(config));
+    return new URL(getUri.call({ defaults: urlParts(defaults) }, urlParts(config)));
   } catch {
     return undefined;
   }
