@@ -69,6 +69,11 @@ export function parseContentLength(value: string | undefined): number | undefine
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
+/** The size of binary data, known without reading it; undefined for anything else. */
+export function byteLength(data: unknown): number | undefined {
+  return asBytes(data)?.byteLength;
+}
+
 function asBytes(data: unknown): Uint8Array | undefined {
   if (data instanceof Uint8Array) return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);

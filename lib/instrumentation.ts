@@ -4,6 +4,7 @@
  */
 
 import {
+  Attributes,
   Context,
   context,
   createContextKey,
@@ -31,9 +32,10 @@ import {
   RequestMethod,
   requestMethodName,
 } from './axios-internals';
-import { bodyAttributes, parseContentLength } from './body';
+import { bodyAttributes, byteLength, parseContentLength } from './body';
 import { ResolvedCapture, resolveConfig } from './config';
 import { captureRequestHeaders, captureResponseHeaders, readHeader, sentHeadersSource } from './headers';
+import { ClientMetrics, collectMetricAttributes } from './metrics';
 import {
   ATTR_AXIOS_REQUEST_BODY_TRUNCATED,
   ATTR_AXIOS_RESPONSE_BODY_TRUNCATED,
@@ -70,6 +72,8 @@ interface RequestState {
   /** `performance.now()` when the application made the call. */
   readonly startTime: number;
   span?: Span;
+  /** The span's attributes that the duration metric carries too. */
+  metricAttributes?: Attributes;
   /** The value written to `url.full`. */
   urlFull?: string;
   /** The final config the adapter received. */
@@ -96,6 +100,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   // that no field initialiser runs after it and overwrites them.
   declare private _capture: ResolvedCapture;
   declare private _warnedAboutCaptureAll: boolean;
+  // Set by _updateMetricInstruments(), which the base-class constructor calls.
+  declare private _metrics: ClientMetrics;
 
   /** Every copy of axios seen, so that disable() and enable() reach them all, not only the last one loaded. */
   private readonly _axiosModules = new Map<AxiosPrototype, AxiosModule>();
@@ -116,6 +122,10 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       );
     }
     this._capture = resolved.capture;
+  }
+
+  protected override _updateMetricInstruments(): void {
+    this._metrics = new ClientMetrics(this.meter);
   }
 
   protected init() {
@@ -261,11 +271,19 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const errorResponse = (error as { response?: AxiosResponse } | undefined)?.response;
     const answer = response ?? errorResponse;
     const sentRequest = answer?.request ?? (error as { request?: unknown } | undefined)?.request;
+    const metricAttributes = state.metricAttributes as Attributes;
+    let requestBodySize: number | undefined;
+    let responseBodySize: number | undefined;
 
     this._guard('recording the response', () => {
       const sentHeaders = sentHeadersSource(sentRequest, config.headers);
-      if (answer) applyResponse(span, answer, readHeader(sentHeaders, 'user-agent'));
-      if (error !== undefined) applyFailure(span, error);
+      if (answer) collectMetricAttributes(applyResponse(span, answer, readHeader(sentHeaders, 'user-agent')), metricAttributes);
+      if (error !== undefined) collectMetricAttributes(applyFailure(span, error), metricAttributes);
+      if (this._config.bodySizeMetrics) {
+        requestBodySize = parseContentLength(readHeader(sentHeaders, 'content-length'));
+        responseBodySize =
+          answer && (parseContentLength(readHeader(answer.headers, 'content-length')) ?? byteLength(answer.data));
+      }
       if (!span.isRecording()) return;
       const capture = this._capture;
       if (capture.headers) {
@@ -286,7 +304,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
         responseHook(span, error === undefined ? { config, response } : { config, response: errorResponse, error })
       );
     }
-    span.end(performance.now());
+    this._endRequest(state, span, requestBodySize, responseBodySize);
   }
 
   /**
@@ -297,10 +315,10 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     if (state.span) return;
     this._guard('recording a failure before dispatch', () => {
       const span = this._startSpan(state, state.callConfig, undefined, state.instance.defaults);
-      applyFailure(span, error);
+      collectMetricAttributes(applyFailure(span, error), state.metricAttributes as Attributes);
       const { responseHook } = this._config;
       if (responseHook) this._runHook('responseHook', () => responseHook(span, { config: undefined, error }));
-      span.end(performance.now());
+      this._endRequest(state, span, undefined, undefined);
     });
   }
 
@@ -321,6 +339,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const url = resolveRequestUrl(state.axiosModule.Axios.prototype.getUri, urlConfig, defaults);
     // Address attributes are read before urlFilter, which may change the URL it gets.
     const attributes = requestAttributes(method, url);
+    state.metricAttributes = {};
+    collectMetricAttributes(attributes, state.metricAttributes);
     state.urlFull = url && this._urlFull(url);
     if (state.urlFull !== undefined) attributes[ATTR_URL_FULL] = state.urlFull;
     const span = this.tracer.startSpan(
@@ -330,6 +350,25 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     );
     state.span = span;
     return span;
+  }
+
+  /** Ends the span and records the request's duration (and, opted in, its body sizes). */
+  private _endRequest(
+    state: RequestState,
+    span: Span,
+    requestBodySize: number | undefined,
+    responseBodySize: number | undefined
+  ): void {
+    const endTime = performance.now();
+    span.end(endTime);
+    this._guard('recording metrics', () =>
+      this._metrics.record({
+        durationSeconds: (endTime - state.startTime) / 1000,
+        attributes: state.metricAttributes as Attributes,
+        requestBodySize,
+        responseBodySize,
+      })
+    );
   }
 
   /** `url.full`: credentials redacted, then the user's `urlFilter`. */

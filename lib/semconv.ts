@@ -25,3 +25,8 @@ export const ATTR_LOGFIRE_RESPONSE_BODY_TEXT = 'http.response.body.text' as cons
 // Not part of any convention: marks a captured body that was cut at the limit.
 export const ATTR_AXIOS_REQUEST_BODY_TRUNCATED = 'axios.request.body.truncated' as const;
 export const ATTR_AXIOS_RESPONSE_BODY_TRUNCATED = 'axios.response.body.truncated' as const;
+
+/** Histogram of request body sizes, in bytes (development status). */
+export const METRIC_HTTP_CLIENT_REQUEST_BODY_SIZE = 'http.client.request.body.size' as const;
+/** Histogram of response body sizes, in bytes (development status). */
+export const METRIC_HTTP_CLIENT_RESPONSE_BODY_SIZE = 'http.client.response.body.size' as const;

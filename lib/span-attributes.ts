@@ -59,8 +59,8 @@ interface ResponseLike {
   request?: { res?: { httpVersion?: unknown } };
 }
 
-/** Status code and protocol version of a response; the span's status for >= 400. */
-export function applyResponse(span: Span, response: ResponseLike, userAgent: string | undefined): void {
+/** Status code and protocol version of a response; the span's status for >= 400. Returns the attributes set. */
+export function applyResponse(span: Span, response: ResponseLike, userAgent: string | undefined): Attributes {
   const attributes: Attributes = {};
   const status = response.status;
   if (typeof status === 'number') {
@@ -74,6 +74,7 @@ export function applyResponse(span: Span, response: ResponseLike, userAgent: str
   if (typeof httpVersion === 'string' && httpVersion !== '') attributes[ATTR_NETWORK_PROTOCOL_VERSION] = httpVersion;
   if (userAgent !== undefined) attributes[ATTR_USER_AGENT_ORIGINAL] = userAgent;
   span.setAttributes(attributes);
+  return attributes;
 }
 
 export function isCancellation(error: unknown): boolean {
@@ -100,19 +101,24 @@ export function errorType(error: unknown): string {
  * fault of the server: its span keeps status UNSET, with `error.type` =
  * `ERR_CANCELED` and no exception event. Any other failure sets status ERROR
  * and records the exception; `error.type` is the error's code unless the
- * response already gave it its status code (>= 400).
+ * response already gave it its status code (>= 400). Returns the attributes set.
  */
-export function applyFailure(span: Span, error: unknown): void {
+export function applyFailure(span: Span, error: unknown): Attributes {
   if (isCancellation(error)) {
     span.setAttribute(ATTR_ERROR_TYPE, ERROR_TYPE_CANCELED);
-    return;
+    return { [ATTR_ERROR_TYPE]: ERROR_TYPE_CANCELED };
   }
+  const attributes: Attributes = {};
   const status = (error as { response?: { status?: unknown } } | null)?.response?.status;
-  if (!(typeof status === 'number' && status >= 400)) span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
+  if (!(typeof status === 'number' && status >= 400)) {
+    attributes[ATTR_ERROR_TYPE] = errorType(error);
+    span.setAttributes(attributes);
+  }
   if (error instanceof Error) span.recordException(error);
   else span.recordException(String(error));
   span.setStatus({
     code: SpanStatusCode.ERROR,
     message: error instanceof Error ? error.message : undefined,
   });
+  return attributes;
 }

@@ -73,6 +73,12 @@ export interface AxiosInstrumentationConfig extends InstrumentationConfig {
   /** Returns true for requests that get no span. */
   ignoreRequestHook?: AxiosIgnoreRequestHook;
   /**
+   * Also record the `http.client.request.body.size` and
+   * `http.client.response.body.size` histograms (development status in the
+   * conventions). `http.client.request.duration` is always recorded.
+   */
+  bodySizeMetrics?: boolean;
+  /**
    * Keep the spans of lower-level HTTP instrumentations (such as
    * `@opentelemetry/instrumentation-http`) under the axios span. Default false:
    * one CLIENT span per axios request.

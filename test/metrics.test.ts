@@ -1,0 +1,122 @@
+/*
+ * Copyright The opentelemetry-instrumentation-axios authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+import * as assert from 'assert';
+import { metrics } from '@opentelemetry/api';
+import {
+  AggregationTemporality,
+  DataPoint,
+  Histogram,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_NETWORK_PROTOCOL_VERSION,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_SCHEME,
+  METRIC_HTTP_CLIENT_REQUEST_DURATION,
+} from '@opentelemetry/semantic-conventions';
+
+import { DURATION_BUCKETS } from '../lib/metrics';
+import { METRIC_HTTP_CLIENT_REQUEST_BODY_SIZE, METRIC_HTTP_CLIENT_RESPONSE_BODY_SIZE } from '../lib/semconv';
+import { TestServer } from './support/server';
+import { axios, instrumentation, resetInstrumentation } from './support/telemetry';
+
+describe('metrics: http.client.request.duration and the opt-in body sizes', () => {
+  let server: TestServer;
+  let exporter: InMemoryMetricExporter;
+  let reader: PeriodicExportingMetricReader;
+  let meterProvider: MeterProvider;
+
+  before(async () => {
+    server = await TestServer.start();
+  });
+  after(async () => {
+    await server.close();
+    instrumentation.setMeterProvider(metrics.getMeterProvider());
+  });
+  beforeEach(() => {
+    exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 60_000 });
+    meterProvider = new MeterProvider({ readers: [reader] });
+    instrumentation.setMeterProvider(meterProvider);
+  });
+  afterEach(() => meterProvider.shutdown());
+
+  async function histogram(name: string): Promise<{ unit: string; points: Array<DataPoint<Histogram>> }> {
+    await reader.forceFlush();
+    const metric = exporter
+      .getMetrics()
+      .flatMap((resource) => resource.scopeMetrics)
+      .flatMap((scope) => scope.metrics)
+      .find((candidate) => candidate.descriptor.name === name);
+    assert.ok(metric, `no ${name} was exported`);
+    return { unit: metric.descriptor.unit, points: metric.dataPoints as Array<DataPoint<Histogram>> };
+  }
+
+  it('records one duration in seconds, with the advisory buckets and the conventions attributes', async () => {
+    resetInstrumentation();
+    await axios.get(server.url('/ok'));
+    const { unit, points } = await histogram(METRIC_HTTP_CLIENT_REQUEST_DURATION);
+    assert.strictEqual(unit, 's');
+    assert.strictEqual(points.length, 1);
+    const [point] = points;
+    assert.strictEqual(point.value.count, 1);
+    assert.deepStrictEqual(point.value.buckets.boundaries, DURATION_BUCKETS);
+    const seconds = point.value.sum ?? -1;
+    assert.ok(seconds > 0 && seconds < 10, `a duration in seconds, got ${seconds}`);
+    assert.deepStrictEqual(point.attributes, {
+      [ATTR_HTTP_REQUEST_METHOD]: 'GET',
+      [ATTR_HTTP_RESPONSE_STATUS_CODE]: 200,
+      [ATTR_SERVER_ADDRESS]: '127.0.0.1',
+      [ATTR_SERVER_PORT]: server.port,
+      [ATTR_URL_SCHEME]: 'http',
+      [ATTR_NETWORK_PROTOCOL_VERSION]: '1.1',
+    });
+  });
+
+  it('records failures with error.type: a 500, a refused connection, a cancellation', async () => {
+    resetInstrumentation();
+    await axios.get(server.url('/status/500')).catch(() => undefined);
+    await axios.get('http://127.0.0.1:1/').catch(() => undefined);
+    const controller = new AbortController();
+    controller.abort();
+    await axios.get(server.url('/never'), { signal: controller.signal }).catch(() => undefined);
+    const { points } = await histogram(METRIC_HTTP_CLIENT_REQUEST_DURATION);
+    const errorTypes = points.map((point) => point.attributes[ATTR_ERROR_TYPE]).sort();
+    assert.deepStrictEqual(errorTypes, ['500', 'ECONNREFUSED', 'ERR_CANCELED']);
+    const serverError = points.find((point) => point.attributes[ATTR_ERROR_TYPE] === '500');
+    assert.strictEqual(serverError?.attributes[ATTR_HTTP_RESPONSE_STATUS_CODE], 500);
+  });
+
+  it('records no body sizes unless bodySizeMetrics is on', async () => {
+    resetInstrumentation();
+    await axios.post(server.url('/echo'), { hello: 'world' });
+    await reader.forceFlush();
+    const names = exporter
+      .getMetrics()
+      .flatMap((resource) => resource.scopeMetrics)
+      .flatMap((scope) => scope.metrics)
+      .filter((metric) => metric.dataPoints.length > 0)
+      .map((metric) => metric.descriptor.name);
+    assert.deepStrictEqual(names, [METRIC_HTTP_CLIENT_REQUEST_DURATION]);
+  });
+
+  it('with bodySizeMetrics, records the sent and received body sizes in bytes', async () => {
+    resetInstrumentation({ bodySizeMetrics: true });
+    const body = { hello: 'wörld' };
+    const response = await axios.post(server.url('/echo'), body, { responseType: 'arraybuffer' });
+    const requestSizes = await histogram(METRIC_HTTP_CLIENT_REQUEST_BODY_SIZE);
+    const responseSizes = await histogram(METRIC_HTTP_CLIENT_RESPONSE_BODY_SIZE);
+    assert.strictEqual(requestSizes.unit, 'By');
+    assert.strictEqual(requestSizes.points[0].value.sum, Buffer.byteLength(JSON.stringify(body)));
+    assert.strictEqual(responseSizes.points[0].value.sum, (response.data as Buffer).byteLength);
+  });
+});
