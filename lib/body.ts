@@ -13,7 +13,7 @@ export interface BodyAttributeNames {
 }
 
 const TEXTUAL_CONTENT_TYPE =
-  /^(?:text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|javascript|ecmascript|graphql|x-www-form-urlencoded|x-ndjson|yaml|x-yaml|csv|sql)\b)/i;
+  /^(?:text\/|[\w.-]+\/[\w.+-]*\+(?:json|xml)\b|application\/(?:json|xml|javascript|ecmascript|graphql|x-www-form-urlencoded|x-ndjson|yaml|x-yaml|csv|sql)\b)/i;
 
 /**
  * Whether a content type names text. A missing content type says nothing;
@@ -49,18 +49,31 @@ export function truncateText(text: string, limit: number): string {
   return Buffer.from(text.slice(0, end), 'utf8').toString('utf8');
 }
 
-/** Decodes at most `limit` bytes, never stopping inside a UTF-8 sequence. */
+/** The most bytes one UTF-16 unit takes in each encoding a body is decoded from. */
+const MAX_BYTES_PER_UNIT: Partial<Record<BufferEncoding, number>> = { utf8: 3, latin1: 1, utf16le: 2 };
+
+/**
+ * Where to stop decoding UTF-8 before byte `end` so that no sequence is cut:
+ * like Node's StringDecoder, it looks back at most three bytes for the lead
+ * byte of the last sequence, so that invalid input costs no more than valid.
+ */
+function utf8Boundary(buffer: Buffer, end: number): number {
+  for (let back = 1; back <= 3 && back <= end; back += 1) {
+    const byte = buffer[end - back];
+    if ((byte & 0xc0) === 0x80) continue;
+    const sequenceLength = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return sequenceLength > back ? end - back : end;
+  }
+  return end;
+}
+
+/** Decodes at most `limit` bytes, never stopping inside a character. */
 export function decodePrefix(bytes: Uint8Array, limit: number, encoding: BufferEncoding): string {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buffer.length <= limit) return buffer.toString(encoding);
   let end = limit;
-  if (encoding === 'utf8') {
-    // buffer[end] is the first byte left out; if it continues a sequence,
-    // back up to the start of that sequence.
-    while (end > 0 && (buffer[end] & 0xc0) === 0x80) end -= 1;
-  } else if (encoding === 'utf16le') {
-    end -= end % 2;
-  }
+  if (encoding === 'utf8') end = utf8Boundary(buffer, end);
+  else if (encoding === 'utf16le') end -= end % 2;
   return buffer.toString(encoding, 0, end);
 }
 
@@ -120,8 +133,17 @@ export function bodyAttributes(
   if (!bytes) return undefined;
   const attributes: Attributes = { [names.size]: bytes.byteLength };
   if (textual !== true) return attributes;
+  // The limit counts characters, as for strings: decode no more bytes than
+  // `limit` characters can take, then cut the text.
   const encoding = charsetOf(contentType);
-  attributes[names.content] = decodePrefix(bytes, limit, encoding);
-  if (bytes.byteLength > limit) attributes[names.truncated] = true;
+  const maxBytes = limit * (MAX_BYTES_PER_UNIT[encoding] ?? 3);
+  const text = decodePrefix(bytes, maxBytes, encoding);
+  if (text.length > limit) {
+    attributes[names.content] = truncateText(text, limit);
+    attributes[names.truncated] = true;
+  } else {
+    attributes[names.content] = text;
+    if (bytes.byteLength > maxBytes) attributes[names.truncated] = true;
+  }
   return attributes;
 }

@@ -40,7 +40,8 @@ export interface ResolvedConfig {
 function envFlag(name: string): boolean | undefined {
   const raw = process.env[name]?.trim().toLowerCase();
   if (raw === undefined || raw === '') return undefined;
-  return raw === 'true' || raw === '1';
+  // As in the OpenTelemetry configuration specification, only "true" is true.
+  return raw === 'true';
 }
 
 export function resolveConfig(config: AxiosInstrumentationConfig): ResolvedConfig {

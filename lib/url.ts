@@ -28,7 +28,12 @@ function escapeRegExp(text: string): string {
 
 export function compileQueryRedaction(keys: readonly string[]): QueryRedaction {
   if (keys.length === 0) return { keys: new Set(), mayContainKey: () => false };
-  const anyKey = new RegExp(`[?&](?:${keys.map(escapeRegExp).join('|')})=`);
+  // The query is still encoded, so look for each key as a browser or axios may have written it.
+  const spellings = keys.flatMap((key) => {
+    const encoded = encodeURIComponent(key);
+    return [key, encoded, encoded.replace(/%20/g, '+')];
+  });
+  const anyKey = new RegExp(`[?&](?:${[...new Set(spellings)].map(escapeRegExp).join('|')})=`);
   return { keys: new Set(keys), mayContainKey: (search) => anyKey.test(search) };
 }
 
