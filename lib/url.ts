@@ -48,6 +48,52 @@ interface UrlConfig {
   allowAbsoluteUrls?: unknown;
 }
 
+// axios' own isAbsoluteURL and combineURLs (lib/helpers). combineURLs strips
+// every trailing slash of baseURL since 1.1x, at most two before; the two agree
+// but for a baseURL ending in three or more slashes.
+const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
+
+function fullPath(config: UrlConfig): string {
+  const { baseURL, url } = config;
+  const relative = typeof url === 'string' ? url : '';
+  if (typeof baseURL === 'string' && baseURL !== '' && (config.allowAbsoluteUrls === false || !ABSOLUTE_URL.test(relative))) {
+    return relative ? baseURL.replace(/\/+$/, '') + '/' + relative.replace(/^\/+/, '') : baseURL;
+  }
+  return relative;
+}
+
+function hasParams(params: unknown): boolean {
+  if (params === undefined || params === null) return false;
+  if (params instanceof URLSearchParams) return params.size > 0;
+  return typeof params !== 'object' || Object.keys(params).length > 0;
+}
+
+/**
+ * The URL axios will request: baseURL joined, params serialised, as the adapter
+ * builds it. Without params, the path is joined here as axios joins it; with
+ * params, axios' own `getUri` serialises them (with the config's
+ * paramsSerializer), given only the keys that shape the URL: getUri merges
+ * whatever it gets with the defaults, and merging a whole config on every
+ * request costs more than the rest of the span. Undefined when it is not an
+ * absolute URL (a relative URL with no baseURL) or cannot be parsed.
+ */
+export function resolveRequestUrl(getUri: GetUri, config: UrlConfig, defaults: UrlConfig = {}): URL | undefined {
+  try {
+    if (hasParams(config.params) || hasParams(defaults.params)) {
+      return new URL(getUri.call({ defaults: urlParts(defaults) }, urlParts(config)));
+    }
+    return new URL(
+      fullPath({
+        baseURL: config.baseURL !== undefined ? config.baseURL : defaults.baseURL,
+        url: config.url,
+        allowAbsoluteUrls: config.allowAbsoluteUrls !== undefined ? config.allowAbsoluteUrls : defaults.allowAbsoluteUrls,
+      })
+    );
+  } catch {
+    return undefined;
+  }
+}
+
 function urlParts(config: UrlConfig): UrlConfig {
   return {
     baseURL: config.baseURL,
@@ -56,22 +102,6 @@ function urlParts(config: UrlConfig): UrlConfig {
     paramsSerializer: config.paramsSerializer,
     allowAbsoluteUrls: config.allowAbsoluteUrls,
   };
-}
-
-/**
- * The URL axios will request: baseURL joined, params serialised, by axios'
- * own `getUri` so that it matches what the adapter builds. Only the keys that
- * shape the URL are handed to it: getUri merges whatever it gets, and merging
- * a whole config on every request costs more than the rest of the span.
- * Undefined when it is not an absolute URL (a relative URL with no baseURL)
- * or cannot be parsed.
- */
-export function resolveRequestUrl(getUri: GetUri, config: UrlConfig, defaults: UrlConfig = {}): URL | undefined {
-  try {
-    return new URL(getUri.call({ defaults: urlParts(defaults) }, urlParts(config)));
-  } catch {
-    return undefined;
-  }
 }
 
 function redactQuery(search: string, keys: ReadonlySet<string>): string {

@@ -1,0 +1,59 @@
+/*
+ * Copyright The opentelemetry-instrumentation-axios authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+import * as assert from 'assert';
+import type { AxiosRequestConfig } from 'axios';
+
+import type { GetUri } from '../lib/url';
+import { resolveRequestUrl } from '../lib/url';
+import { axios } from './support/telemetry';
+
+// url.full must be the URL axios requests. Without params the path is joined by
+// the instrumentation itself (axios' getUri costs more than the rest of the
+// span), so it is checked here against axios' own getUri, case by case.
+describe('resolveRequestUrl: the same URL as axios.getUri', () => {
+  const getUri = axios.Axios.prototype.getUri as unknown as GetUri;
+
+  const cases: Array<[string, AxiosRequestConfig, AxiosRequestConfig?]> = [
+    ['an absolute URL', { url: 'http://example.com/a/b?c=1' }],
+    ['baseURL and a relative path', { baseURL: 'http://example.com/api', url: '/users' }],
+    ['baseURL with a trailing slash', { baseURL: 'http://example.com/api/', url: 'users' }],
+    ['baseURL with a double trailing slash and leading slashes', { baseURL: 'http://example.com/api//', url: 'users//' }],
+    ['a url of three slashes (protocol-relative to axios)', { baseURL: 'http://example.com/api', url: '///users' }],
+    ['baseURL and no url', { baseURL: 'http://example.com/api' }],
+    ['baseURL and an empty url', { baseURL: 'http://example.com/api', url: '' }],
+    ['baseURL and an absolute url', { baseURL: 'http://example.com/api', url: 'https://other.example/x' }],
+    ['a protocol-relative url with a baseURL', { baseURL: 'http://example.com', url: '//cdn.example/x' }],
+    ['allowAbsoluteUrls false', { baseURL: 'http://example.com/api', url: 'https://other.example/x', allowAbsoluteUrls: false }],
+    ['params as an object', { url: 'http://example.com/s', params: { q: 'a b', page: 2, empty: null } }],
+    ['params added to a query and a hash', { url: 'http://example.com/s?x=1#frag', params: { q: 'é' } }],
+    ['params as URLSearchParams', { url: 'http://example.com/s', params: new URLSearchParams({ a: '1' }) }],
+    ['empty URLSearchParams', { url: 'http://example.com/s#frag', params: new URLSearchParams() }],
+    ['a paramsSerializer function', { url: 'http://example.com/s', params: { a: 1 }, paramsSerializer: () => 'custom=1' }],
+    ['instance params merged with the call params', { url: '/s', params: { b: 2 } }, { baseURL: 'http://example.com', params: { a: 1 } }],
+    ['instance baseURL for a call without one', { url: '/s' }, { baseURL: 'http://example.com/v1' }],
+    ['the call baseURL over the instance one', { baseURL: 'http://call.example', url: '/s' }, { baseURL: 'http://instance.example' }],
+  ];
+
+  for (const [name, config, defaults] of cases) {
+    it(name, () => {
+      let expected: string | undefined;
+      try {
+        expected = new URL(axios.create(defaults).getUri(config)).href;
+      } catch {
+        expected = undefined; // axios' adapter cannot parse it either
+      }
+      assert.strictEqual(resolveRequestUrl(getUri, config, defaults)?.href, expected);
+    });
+  }
+
+  it('a relative URL with no baseURL gives no URL', () => {
+    assert.strictEqual(resolveRequestUrl(getUri, { url: '/relative' }), undefined);
+  });
+
+  it('an unparseable URL gives no URL', () => {
+    assert.strictEqual(resolveRequestUrl(getUri, { url: 'http://exa mple.com:99999/' }), undefined);
+  });
+});
