@@ -879,7 +879,7 @@ describe('url module: the pure helpers', () => {
       const throwing: GetUri = () => {
         throw new Error('no');
       };
-      assert.strictEqual(resolveRequestUrl(throwing, { url: 'http://h/' }), undefined);
+      assert.strictEqual(resolveRequestUrl(throwing, { url: 'http://h/', params: { a: 1 } }), undefined, 'getUri serialises params');
     });
   });
 });
