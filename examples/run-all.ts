@@ -11,10 +11,13 @@ import { spawn } from 'child_process';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 
 interface Example {
   file: string;
   title: string;
+  /** How node starts it; TypeScript examples run through tsx. */
+  nodeArgs?: string[];
   /** Runs around the example: sets up its environment and checks what it left behind. */
   around?: (run: (env: NodeJS.ProcessEnv) => Promise<boolean>) => Promise<boolean>;
 }
@@ -28,13 +31,19 @@ const EXAMPLES: Example[] = [
   { file: 'response-headers-hook.ts', title: 'Capture Only Response Headers: a responseHook' },
   { file: 'url-masking.ts', title: 'Hiding sensitive URL parameters: urlFilter' },
   { file: 'otlp.ts', title: 'Exporting over OTLP/HTTP', around: withStandInCollector },
+  {
+    file: 'esm/app.mjs',
+    title: 'An ESM application: node --import ./examples/esm/register.mjs examples/esm/app.mjs',
+    nodeArgs: ['--import', pathToFileURL(path.join(__dirname, 'esm', 'register.mjs')).href, path.join(__dirname, 'esm', 'app.mjs')],
+  },
 ];
 
 const CHILD_TIMEOUT_MS = 60_000;
 
-function runExample(file: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+function runExample({ file, nodeArgs }: Example, env: NodeJS.ProcessEnv): Promise<boolean> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, file)], {
+    const args = nodeArgs ?? [require.resolve('tsx/cli'), path.join(__dirname, file)];
+    const child = spawn(process.execPath, args, {
       env,
       stdio: 'inherit',
     });
@@ -134,7 +143,7 @@ async function runAll(): Promise<void> {
   const failed: string[] = [];
   for (const example of EXAMPLES) {
     console.log(`\n=== examples/${example.file}: ${example.title} ===`);
-    const run = (env: NodeJS.ProcessEnv) => runExample(example.file, env);
+    const run = (env: NodeJS.ProcessEnv) => runExample(example, env);
     const succeeded = example.around ? await example.around(run) : await run(process.env);
     if (!succeeded) failed.push(example.file);
   }
