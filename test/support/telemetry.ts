@@ -40,7 +40,7 @@ httpInstrumentation.setTracerProvider(provider);
 
 // Required only now, so that the module-load hooks above see axios (and http).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-export const axios: AxiosStatic = require('axios');
+export const axios: AxiosStatic = require(process.env.TEST_AXIOS_DIR ? require.resolve('axios', { paths: [process.env.TEST_AXIOS_DIR] }) : 'axios');
 httpInstrumentation.disable();
 
 /** Each test starts from a clean slate: the given config, enabled, no spans. */
