@@ -3,7 +3,7 @@
 
 const http = require('http');
 
-function makeClient(axios, port, size) {
+function makeClient(axios, port, size, wrapCall = (call) => call()) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const instance = axios.create({ baseURL: `http://127.0.0.1:${port}`, httpAgent: agent });
   const url = `/items?size=${size}`;
@@ -12,7 +12,7 @@ function makeClient(axios, port, size) {
     const worker = async () => {
       while (left > 0) {
         left -= 1;
-        const response = await instance.get(url);
+        const response = await wrapCall(() => instance.get(url));
         if (response.status !== 200) throw new Error(`status ${response.status}`);
       }
     };

@@ -3,8 +3,12 @@
 // (fresh processes in interleaved rounds; toggled blocks inside one process),
 // plus a heap check. Writes bench/results/results.{json,md} and overhead.svg.
 //
-// Options: --quick (a smoke run with small counts), --requests N, --rounds N,
-// --pairs N, --block N, --memory N.
+// A third, steadier method where valgrind is installed: instructions per request
+// counted by callgrind (the difference between a short and a long run of the same
+// mode), which does not move with the machine's load or clock.
+//
+// Options: --quick (a smoke run with small counts), --no-instructions, --requests N,
+// --rounds N, --pairs N, --block N, --memory N.
 
 const { execFileSync, spawn } = require('child_process');
 const fs = require('fs');
@@ -14,7 +18,8 @@ const { median, parseArgs } = require('./load');
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
-const args = parseArgs(argv.filter((arg) => arg !== '--quick'));
+const countInstructions = !argv.includes('--no-instructions') && commandExists('valgrind');
+const args = parseArgs(argv.filter((arg) => !['--quick', '--no-instructions'].includes(arg)));
 const settings = {
   requests: Number(args.requests ?? (quick ? 1000 : 20000)),
   warmup: Number(args.warmup ?? (quick ? 200 : 2000)),
@@ -36,6 +41,7 @@ const SIZES = {
 const PROCESS_CASES = [
   ['plain', 'small'],
   ['baseline', 'small'],
+  ['manual-span', 'small'],
   ['ours', 'small'],
   ['http', 'small'],
   ['ours+http', 'small'],
@@ -54,6 +60,18 @@ const TOGGLE_CASES = [
   ['ours-capture-all', '64k'],
   ['ours-capture-all', '1m'],
 ];
+
+const INSTRUCTION_CASES = [
+  ['baseline', 'small'],
+  ['manual-span', 'small'],
+  ['ours', 'small'],
+  ['http', 'small'],
+  ['ours+http', 'small'],
+  ['baseline', '1k'],
+  ['ours-capture-all', '1k'],
+];
+// Requests per callgrind run: the short and the long run differ by this many.
+const INSTRUCTION_RUNS = quick ? [100, 300] : [300, 1300];
 
 const canPin = os.cpus().length >= 2 && commandExists('taskset');
 function commandExists(command) {
@@ -87,6 +105,26 @@ function runNode(script, nodeArgs, scriptArgs) {
     child.on('exit', (code) =>
       code === 0 ? resolve(JSON.parse(output.trim().split('\n').pop())) : reject(new Error(`${script} exited ${code}`))
     );
+  });
+}
+
+/** Instructions the client process executed for `requests` requests after a fixed warm-up. */
+function instructionsFor(mode, size, port, requests) {
+  const [command, commandArgs] = pinned(1, 'valgrind', [
+    '--tool=callgrind', '--callgrind-out-file=/dev/null',
+    process.execPath, path.join(__dirname, 'client.js'),
+    '--mode', mode, '--port', String(port), '--size', String(SIZES[size].bytes),
+    '--concurrency', String(settings.concurrency), '--requests', String(requests), '--warmup', '700',
+  ]);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, commandArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let errors = '';
+    child.stderr.on('data', (data) => (errors += data));
+    child.on('exit', (code) => {
+      const match = /Collected : (\d+)/.exec(errors);
+      if (code === 0 && match) resolve(Number(match[1]));
+      else reject(new Error(`callgrind run of ${mode}@${size} failed (${code})`));
+    });
   });
 }
 
@@ -140,31 +178,55 @@ async function main() {
       process.stderr.write(`toggled ${key(mode, size)}: ${result.median.toFixed(3)}x\n`);
     }
 
-    // 3. Heap with captureAll.
+    // 3. Instructions per request (callgrind), two runs at a time.
+    const instructions = {};
+    if (countInstructions) {
+      const [short, long] = INSTRUCTION_RUNS;
+      for (const [mode, size] of INSTRUCTION_CASES) {
+        const [few, many] = await Promise.all([short, long].map((n) => instructionsFor(mode, size, port, n)));
+        instructions[key(mode, size)] = { mode, size, perRequest: (many - few) / (long - short) };
+        process.stderr.write(`instructions ${key(mode, size)}: ${(instructions[key(mode, size)].perRequest / 1000).toFixed(0)}k per request\n`);
+      }
+      for (const entry of Object.values(instructions)) {
+        entry.ratio = entry.perRequest / instructions[key('baseline', entry.size)].perRequest;
+      }
+    }
+
+    // 4. Heap with captureAll.
     const checkpoints = [Math.round(settings.memory / 10), settings.memory];
     const memory = await runNode('memory.js', ['--expose-gc'], [
       ...common('1k'), '--checkpoints', checkpoints.join(','),
     ]);
 
-    const report = buildReport(processes, toggled, memory, checkpoints);
+    const report = buildReport(processes, toggled, instructions, memory, checkpoints);
     writeResults(report);
   } finally {
     server.kill('SIGTERM');
   }
 }
 
-function buildReport(processes, toggled, memory, checkpoints) {
+function buildReport(processes, toggled, instructions, memory, checkpoints) {
   const overheadUs = (mode, size) => processes[key(mode, size)].cpuUs - processes[key('baseline', size)].cpuUs;
   const ratio = (mode, size) => toggled[key(mode, size)]?.cpuRatio;
   const [first, last] = checkpoints;
   const heapGrowth = memory.heap[last] - memory.heap[first];
   const toggledOverhead = (mode, size) => ratio(mode, size) - 1;
+  const instructionRatio = (mode, size) => instructions[key(mode, size)]?.ratio;
+  const instructionOverhead = (mode, size) =>
+    instructions[key(mode, size)] && instructions[key(mode, size)].perRequest - instructions[key('baseline', size)].perRequest;
   const targets = [
-    { target: 'ours, defaults: <= 1.05x the baseline', toggled: ratio('ours', 'small'), processes: processes[key('ours', 'small')].cpuRatio, limit: 1.05 },
+    {
+      target: 'ours, defaults: <= 1.05x the baseline',
+      toggled: ratio('ours', 'small'),
+      processes: processes[key('ours', 'small')].cpuRatio,
+      instructions: instructionRatio('ours', 'small'),
+      limit: 1.05,
+    },
     {
       target: "ours' overhead <= 1/5 of instrumentation-http's",
       toggled: toggledOverhead('ours', 'small') / toggledOverhead('http', 'small'),
       processes: overheadUs('ours', 'small') / overheadUs('http', 'small'),
+      instructions: instructions[key('ours', 'small')] && instructionOverhead('ours', 'small') / instructionOverhead('http', 'small'),
       limit: 0.2,
     },
     { target: 'ours, captureAll, 64 KiB bodies: <= 1.10x the baseline at 64 KiB', toggled: ratio('ours-capture-all', '64k'), processes: processes[key('ours-capture-all', '64k')].cpuRatio, limit: 1.1 },
@@ -185,6 +247,7 @@ function buildReport(processes, toggled, memory, checkpoints) {
     settings,
     processes,
     toggled,
+    instructions,
     memory: { checkpoints, heapBytes: memory.heap, growthBytes: heapGrowth },
     targets,
   };
@@ -207,18 +270,24 @@ function writeResults(report) {
     `Fresh processes: ${report.settings.rounds} interleaved rounds of ${report.settings.requests} requests (1/10 of that at 64 KiB, 1/100 at 1 MiB), medians. ` +
       `Toggled: one process per mode, ${report.settings.pairs} pairs of blocks with the instrumentation disabled and enabled, median of the pair ratios.`,
     '',
-    '| mode | body | CPU µs/request | wall µs/request | CPU vs baseline (processes) | CPU vs baseline (toggled) |',
-    '|---|---|---|---|---|---|',
+    `Instructions: callgrind's count for the client process, ${INSTRUCTION_RUNS[1]} requests minus ${INSTRUCTION_RUNS[0]}, per request (the server is not counted).`,
+    '',
+    '| mode | body | CPU µs/request | wall µs/request | CPU vs baseline (processes) | CPU vs baseline (toggled) | instructions/request | instructions vs baseline |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const entry of Object.values(report.processes)) {
     const toggledEntry = report.toggled[key(entry.mode, entry.size)];
+    const counted = report.instructions[key(entry.mode, entry.size)];
     lines.push(
-      `| ${entry.mode} | ${entry.size} | ${fmt(entry.cpuUs, 1)} | ${fmt(entry.wallUs, 1)} | ${fmt(entry.cpuRatio)}x | ${toggledEntry ? fmt(toggledEntry.cpuRatio, 3) + 'x' : '–'} |`
+      `| ${entry.mode} | ${entry.size} | ${fmt(entry.cpuUs, 1)} | ${fmt(entry.wallUs, 1)} | ${fmt(entry.cpuRatio)}x | ${toggledEntry ? fmt(toggledEntry.cpuRatio, 3) + 'x' : '–'} | ` +
+        `${counted ? (counted.perRequest / 1000).toFixed(0) + 'k' : '–'} | ${counted ? fmt(counted.ratio, 3) + 'x' : '–'} |`
     );
   }
-  lines.push('', '| target | toggled | processes | met |', '|---|---|---|---|');
+  lines.push('', '| target | toggled | processes | instructions | met (toggled) |', '|---|---|---|---|---|');
   for (const row of report.targets) {
-    lines.push(`| ${row.target} | ${fmt(row.toggled, 3)} | ${fmt(row.processes, 3)}${row.unit ? ' ' + row.unit : ''} | ${row.met ? 'yes' : '**no**'} |`);
+    lines.push(
+      `| ${row.target} | ${fmt(row.toggled, 3)} | ${fmt(row.processes, 3)}${row.unit ? ' ' + row.unit : ''} | ${fmt(row.instructions, 3)} | ${row.met ? 'yes' : '**no**'} |`
+    );
   }
   const { checkpoints, heapBytes } = report.memory;
   lines.push('', `Heap after GC with captureAll: ${(heapBytes[checkpoints[0]] / 1e6).toFixed(1)} MB at ${checkpoints[0]} requests, ${(heapBytes[checkpoints[1]] / 1e6).toFixed(1)} MB at ${checkpoints[1]}.`, '');

@@ -24,6 +24,9 @@ const MODES = {
   'ours-capture-all': { sdk: true, ours: { captureAll: true } },
   http: { sdk: true, http: true },
   'ours+http': { sdk: true, ours: {}, http: true },
+  // A reference point, not a product: one CLIENT span made by hand around each
+  // call, active while axios runs, with nothing captured and nothing injected.
+  'manual-span': { sdk: true, manualSpan: true },
 };
 
 function setUp(modeName) {
@@ -38,7 +41,8 @@ function setUp(modeName) {
     trace.setGlobalTracerProvider(provider);
   }
   if (mode.ours) {
-    const { AxiosInstrumentation } = require('../dist');
+    // BENCH_DIST compares another build (a copy of dist/ from an earlier commit, say).
+    const { AxiosInstrumentation } = require(process.env.BENCH_DIST || '../dist');
     instrumentations.push(new AxiosInstrumentation(mode.ours));
   }
   if (mode.http) {
@@ -54,9 +58,19 @@ function setUp(modeName) {
         return context.with(trace.setSpan(context.active(), parent), fn).finally(() => parent.end());
       }
     : (fn) => fn();
+  let wrapCall = (call) => call();
+  if (mode.manualSpan) {
+    const { SpanKind } = require('@opentelemetry/api');
+    const tracer = provider.getTracer('manual');
+    wrapCall = (call) =>
+      tracer.startActiveSpan('GET', { kind: SpanKind.CLIENT }, (span) =>
+        call().finally(() => span.end())
+      );
+  }
   return {
     axios,
     instrumentations,
+    wrapCall,
     inActiveSpan,
     flush: () => (provider ? provider.forceFlush() : Promise.resolve()),
     shutdown: () => (provider ? provider.shutdown() : Promise.resolve()),

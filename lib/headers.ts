@@ -27,6 +27,9 @@ export const DEFAULT_SENSITIVE_HEADERS: ReadonlyArray<string | RegExp> = Object.
 
 export type HeaderMatcher = (lowerCaseName: string) => boolean;
 
+/** Bounds the memory of a matcher fed with arbitrary header names. */
+const MAX_REMEMBERED_HEADER_NAMES = 512;
+
 export function compileHeaderMatcher(list: ReadonlyArray<string | RegExp>): HeaderMatcher {
   const names = new Set<string>();
   const patterns: RegExp[] = [];
@@ -35,7 +38,17 @@ export function compileHeaderMatcher(list: ReadonlyArray<string | RegExp>): Head
     // A global or sticky regexp keeps state between test() calls; drop those flags.
     else if (entry instanceof RegExp) patterns.push(new RegExp(entry.source, entry.flags.replace(/[gy]/g, '')));
   }
-  return (name) => names.has(name) || patterns.some((pattern) => pattern.test(name));
+  // Header names repeat from request to request; remember each verdict rather
+  // than run every pattern over every header of every request.
+  const verdicts = new Map<string, boolean>();
+  return (name) => {
+    let sensitive = verdicts.get(name);
+    if (sensitive === undefined) {
+      sensitive = names.has(name) || patterns.some((pattern) => pattern.test(name));
+      if (verdicts.size < MAX_REMEMBERED_HEADER_NAMES) verdicts.set(name, sensitive);
+    }
+    return sensitive;
+  };
 }
 
 type HeaderVisitor = (lowerCaseName: string, values: string[]) => void;

@@ -15,8 +15,8 @@ import {
 import type { AxiosAdapter, AxiosRequestConfig, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 
 import { ATTR_HTTP_REQUEST_BODY_CONTENT, ATTR_HTTP_RESPONSE_BODY_CONTENT } from '../lib/semconv';
-import { assertClientSpan, assertPropagated, onlySpan } from './support/assertions';
-import { TestServer } from './support/server';
+import { assertClientSpan, assertPropagated, onlySpan, rejectionOf } from './support/assertions';
+import { closedPort, TestServer } from './support/server';
 import { axios, finishedSpans, instrumentation, resetInstrumentation } from './support/telemetry';
 
 type AdapterChoice = AxiosRequestConfig['adapter'];
@@ -25,24 +25,6 @@ type AdapterChoice = AxiosRequestConfig['adapter'];
 function traceparentOf(span: ReadableSpan): string {
   const { traceId, spanId } = span.spanContext();
   return `00-${traceId}-${spanId}-01`;
-}
-
-/** The error a call rejects with; fails if it resolves. */
-async function rejectionOf(call: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await call();
-  } catch (error) {
-    return error;
-  }
-  return assert.fail('the call was expected to fail');
-}
-
-/** A loopback port on which nothing listens. */
-async function closedPort(): Promise<number> {
-  const server = await TestServer.start();
-  const { port } = server;
-  await server.close();
-  return port;
 }
 
 describe('adapters: every axios adapter gets one span with the trace context', () => {

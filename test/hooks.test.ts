@@ -4,7 +4,6 @@
  */
 
 import * as assert from 'assert';
-import * as net from 'net';
 import { diag, DiagLogger, DiagLogLevel, Span } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ATTR_HTTP_REQUEST_HEADER, ATTR_HTTP_RESPONSE_HEADER, ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
@@ -20,7 +19,7 @@ import type {
   AxiosUrlFilter,
 } from '../lib';
 import { assertClientSpan, assertPropagated, onlySpan } from './support/assertions';
-import { TestServer } from './support/server';
+import { closedPort, TestServer } from './support/server';
 import { axios, finishedSpans, instrumentation, resetInstrumentation } from './support/telemetry';
 
 // ------------------------------------------------ the seed's examples, in TypeScript
@@ -77,14 +76,6 @@ class CollectingLogger implements DiagLogger {
 /** Lets already-settled promise handlers (such as the one watching a hook's promise) run. */
 function settleMicrotasks(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('hooks and URL filtering', () => {

@@ -4,7 +4,6 @@
  */
 
 import * as assert from 'assert';
-import * as net from 'net';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
@@ -18,7 +17,7 @@ import type { AxiosResponse } from 'axios';
 import nock from 'nock';
 
 import { assertClientSpan, onlySpan } from './support/assertions';
-import { TestServer } from './support/server';
+import { closedPort, TestServer } from './support/server';
 import { axios, finishedSpans, instrumentation, resetInstrumentation } from './support/telemetry';
 
 /** What the application saw: a response, or an error. */
@@ -87,15 +86,6 @@ function circularObject(): Record<string, unknown> {
   const data: Record<string, unknown> = { name: 'loop' };
   data.self = data;
   return data;
-}
-
-/** A loopback port that nothing listens on: opened, then closed. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** A server that never answers, and tells when a request has arrived, so a test can cancel it in flight. */

@@ -61,3 +61,13 @@ export function assertPropagated(span: ReadableSpan, headers: IncomingHttpHeader
   const { traceId, spanId } = span.spanContext();
   assert.strictEqual(headers.traceparent, `00-${traceId}-${spanId}-01`);
 }
+
+/** The error a call rejects with; fails the test if it resolves. */
+export async function rejectionOf(call: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await call();
+  } catch (error) {
+    return error;
+  }
+  return assert.fail('the call was expected to fail');
+}

@@ -4,6 +4,7 @@
  */
 
 import * as http from 'http';
+import * as net from 'net';
 import type { AddressInfo } from 'net';
 
 export interface ReceivedRequest {
@@ -118,4 +119,13 @@ export class TestServer {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/** A loopback port that nothing listens on: opened, then closed (for refused connections). */
+export async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

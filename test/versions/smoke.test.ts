@@ -36,8 +36,8 @@ import {
 import type { AxiosInstance, AxiosRequestConfig, InternalAxiosRequestConfig } from 'axios';
 
 import { ATTR_HTTP_REQUEST_BODY_CONTENT, ATTR_HTTP_RESPONSE_BODY_CONTENT } from '../../lib/semconv';
-import { assertClientSpan, assertPropagated, onlySpan } from '../support/assertions';
-import { defaultHandler, TestServer } from '../support/server';
+import { assertClientSpan, assertPropagated, onlySpan, rejectionOf } from '../support/assertions';
+import { closedPort, defaultHandler, TestServer } from '../support/server';
 import { axios, finishedSpans, instrumentation, resetInstrumentation } from '../support/telemetry';
 
 const VERSION = axios.VERSION;
@@ -68,24 +68,6 @@ function expectedPackage(): { version: string; path: string } {
   const path = require.resolve('axios/package.json', paths ? { paths } : undefined);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return { version: (require(path) as { version: string }).version, path };
-}
-
-/** The error a call rejects with; fails if it resolves. */
-async function rejectionOf(call: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await call();
-  } catch (error) {
-    return error;
-  }
-  return assert.fail('the call was expected to fail');
-}
-
-/** A loopback port on which nothing listens. */
-async function closedPort(): Promise<number> {
-  const server = await TestServer.start();
-  const { port } = server;
-  await server.close();
-  return port;
 }
 
 /** Reads a response stream to its end, a turn after the response, as an application may. */
