@@ -6,9 +6,14 @@
 import type { AxiosInstrumentationConfig } from './types';
 import { compileHeaderMatcher, DEFAULT_SENSITIVE_HEADERS, HeaderMatcher } from './headers';
 import { compileQueryRedaction, DEFAULT_REDACTED_QUERY_PARAMS, QueryRedaction } from './url';
+import type { BodyAttributeNames } from './body';
 import {
+  ATTR_AXIOS_REQUEST_BODY_TRUNCATED,
+  ATTR_AXIOS_RESPONSE_BODY_TRUNCATED,
   ATTR_HTTP_REQUEST_BODY_CONTENT,
+  ATTR_HTTP_REQUEST_BODY_SIZE,
   ATTR_HTTP_RESPONSE_BODY_CONTENT,
+  ATTR_HTTP_RESPONSE_BODY_SIZE,
   ATTR_LOGFIRE_REQUEST_BODY_TEXT,
   ATTR_LOGFIRE_RESPONSE_BODY_TEXT,
 } from './semconv';
@@ -25,8 +30,8 @@ export interface ResolvedCapture {
   requestBody: boolean;
   responseBody: boolean;
   maxBodyLength: number;
-  requestBodyAttribute: string;
-  responseBodyAttribute: string;
+  requestBodyNames: BodyAttributeNames;
+  responseBodyNames: BodyAttributeNames;
   isSensitiveHeader: HeaderMatcher;
   queryRedaction: QueryRedaction;
 }
@@ -59,8 +64,16 @@ export function resolveConfig(config: AxiosInstrumentationConfig): ResolvedConfi
       requestBody: captureAll || config.captureRequestBody === true,
       responseBody: captureAll || config.captureResponseBody === true,
       maxBodyLength,
-      requestBodyAttribute: logfireNames ? ATTR_LOGFIRE_REQUEST_BODY_TEXT : ATTR_HTTP_REQUEST_BODY_CONTENT,
-      responseBodyAttribute: logfireNames ? ATTR_LOGFIRE_RESPONSE_BODY_TEXT : ATTR_HTTP_RESPONSE_BODY_CONTENT,
+      requestBodyNames: {
+        content: logfireNames ? ATTR_LOGFIRE_REQUEST_BODY_TEXT : ATTR_HTTP_REQUEST_BODY_CONTENT,
+        size: ATTR_HTTP_REQUEST_BODY_SIZE,
+        truncated: ATTR_AXIOS_REQUEST_BODY_TRUNCATED,
+      },
+      responseBodyNames: {
+        content: logfireNames ? ATTR_LOGFIRE_RESPONSE_BODY_TEXT : ATTR_HTTP_RESPONSE_BODY_CONTENT,
+        size: ATTR_HTTP_RESPONSE_BODY_SIZE,
+        truncated: ATTR_AXIOS_RESPONSE_BODY_TRUNCATED,
+      },
       isSensitiveHeader: compileHeaderMatcher(config.sensitiveHeaders ?? DEFAULT_SENSITIVE_HEADERS),
       queryRedaction: compileQueryRedaction(config.redactedQueryParams ?? DEFAULT_REDACTED_QUERY_PARAMS),
     },

@@ -6,24 +6,39 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import { ATTR_HTTP_REQUEST_HEADER, ATTR_HTTP_RESPONSE_HEADER } from '@opentelemetry/semantic-conventions';
 
+import { QueryRedaction, redactUrlString } from './url';
+
 /** Written in place of the values of a sensitive header. */
 export const REDACTED_HEADER_VALUE = '[REDACTED]';
 
 /**
  * Headers whose values are never written as they are. Strings match the whole
- * name; regular expressions are tested against the lower-case name.
+ * name; regular expressions are tested against the lower-case name. The
+ * patterns follow what Logfire scrubs (auth, api key, token, secret, password,
+ * session, credential, private key, csrf/xsrf, jwt, ssn), plus any name ending
+ * in `key` (`x-functions-key`, `ocp-apim-subscription-key`).
  */
 export const DEFAULT_SENSITIVE_HEADERS: ReadonlyArray<string | RegExp> = Object.freeze([
   'authorization',
   'proxy-authorization',
   'cookie',
   'set-cookie',
+  /auth/,
   /api[-_]?key/,
+  /(^|[-_])key$/,
   /token/,
   /secret/,
   /passw(or)?d/,
   /session/,
+  /credential/,
+  /private[-_]?key/,
+  /[cx]srf/,
+  /jwt/,
+  /ssn/,
 ]);
+
+/** Headers whose value is a URL: written with the same redaction as `url.full`. */
+const URL_HEADERS = new Set(['location', 'content-location', 'referer']);
 
 export type HeaderMatcher = (lowerCaseName: string) => boolean;
 
@@ -145,19 +160,32 @@ function captureHeaders(
   span: Span,
   source: unknown,
   attributeName: (name: string) => string,
-  isSensitive: HeaderMatcher
+  isSensitive: HeaderMatcher,
+  queryRedaction: QueryRedaction
 ): void {
   const attributes: Attributes = {};
   forEachHeader(source, (name, values) => {
-    attributes[attributeName(name)] = isSensitive(name) ? [REDACTED_HEADER_VALUE] : values;
+    if (isSensitive(name)) attributes[attributeName(name)] = [REDACTED_HEADER_VALUE];
+    else if (URL_HEADERS.has(name)) attributes[attributeName(name)] = values.map((value) => redactUrlString(value, queryRedaction));
+    else attributes[attributeName(name)] = values;
   });
   span.setAttributes(attributes);
 }
 
-export function captureRequestHeaders(span: Span, source: unknown, isSensitive: HeaderMatcher): void {
-  captureHeaders(span, source, ATTR_HTTP_REQUEST_HEADER, isSensitive);
+export function captureRequestHeaders(
+  span: Span,
+  source: unknown,
+  isSensitive: HeaderMatcher,
+  queryRedaction: QueryRedaction
+): void {
+  captureHeaders(span, source, ATTR_HTTP_REQUEST_HEADER, isSensitive, queryRedaction);
 }
 
-export function captureResponseHeaders(span: Span, source: unknown, isSensitive: HeaderMatcher): void {
-  captureHeaders(span, source, ATTR_HTTP_RESPONSE_HEADER, isSensitive);
+export function captureResponseHeaders(
+  span: Span,
+  source: unknown,
+  isSensitive: HeaderMatcher,
+  queryRedaction: QueryRedaction
+): void {
+  captureHeaders(span, source, ATTR_HTTP_RESPONSE_HEADER, isSensitive, queryRedaction);
 }

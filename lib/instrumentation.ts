@@ -21,7 +21,7 @@ import {
   isWrapped,
   safeExecuteInTheMiddle,
 } from '@opentelemetry/instrumentation';
-import { ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
+import { ATTR_URL_FULL, ATTR_USER_AGENT_ORIGINAL } from '@opentelemetry/semantic-conventions';
 import type { AxiosRequestConfig, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 
 import {
@@ -32,16 +32,11 @@ import {
   RequestMethod,
   requestMethodName,
 } from './axios-internals';
-import { bodyAttributes, byteLength, parseContentLength } from './body';
+import { BodyAttributeNames, bodyAttributes, byteLength, parseContentLength } from './body';
 import { ResolvedCapture, resolveConfig } from './config';
 import { captureRequestHeaders, captureResponseHeaders, readHeader, sentHeadersSource } from './headers';
 import { ClientMetrics, collectMetricAttributes } from './metrics';
-import {
-  ATTR_AXIOS_REQUEST_BODY_TRUNCATED,
-  ATTR_AXIOS_RESPONSE_BODY_TRUNCATED,
-  ATTR_HTTP_REQUEST_BODY_SIZE,
-  ATTR_HTTP_RESPONSE_BODY_SIZE,
-} from './semconv';
+import { ATTR_HTTP_REQUEST_BODY_SIZE } from './semconv';
 import { applyFailure, applyResponse, normaliseMethod, requestAttributes, spanName } from './span-attributes';
 import type { AxiosInstrumentationConfig } from './types';
 import { redactUrl, resolveRequestUrl } from './url';
@@ -54,13 +49,24 @@ export const SUPPORTED_AXIOS_VERSIONS = ['>=1.5.0 <2'];
 // core, whose 2.x and 3.x lines require different versions of the API.
 const SUPPRESS_TRACING_KEY = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
 
-const headerSetter: TextMapSetter<unknown> = {
-  set(carrier, key, value) {
-    const headers = carrier as { set?: (key: string, value: string) => void } & Record<string, unknown>;
-    if (typeof headers?.set === 'function') headers.set(key, value);
-    else if (headers && typeof headers === 'object') headers[key] = value;
+// dispatchRequest always hands the adapter an AxiosHeaders.
+const headerSetter: TextMapSetter<{ set(key: string, value: string): unknown }> = {
+  set(headers, key, value) {
+    headers.set(key, value);
   },
 };
+
+/**
+ * Each traced adapter, mapped to the adapter it stands in for. axios hands the
+ * config back on `response.config` and `error.config`, our adapter in it, and
+ * retrying with that config (axios-retry, a token refresh) must not run the
+ * first request's adapter inside the second.
+ */
+const chosenAdapters = new WeakMap<object, unknown>();
+
+function unwrapAdapter(adapter: unknown): unknown {
+  return typeof adapter === 'function' && chosenAdapters.has(adapter) ? chosenAdapters.get(adapter) : adapter;
+}
 
 /** One axios call on its way from the application to the server and back. */
 interface RequestState {
@@ -192,11 +198,10 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   private _onRequestCreated(state: RequestState, original: RequestMethod): Promise<unknown> {
     const { callConfig, instance } = state;
     // Resolved as axios' mergeConfig() would (the call's adapter, else the instance's).
-    const chosenAdapter = callConfig.adapter !== undefined ? callConfig.adapter : instance.defaults?.adapter;
-    const tracedConfig = {
-      ...callConfig,
-      adapter: (config: InternalAxiosRequestConfig) => this._onRequestDispatched(state, config, chosenAdapter),
-    };
+    const chosenAdapter = unwrapAdapter(callConfig.adapter !== undefined ? callConfig.adapter : instance.defaults?.adapter);
+    const tracedAdapter = (config: InternalAxiosRequestConfig) => this._onRequestDispatched(state, config, chosenAdapter);
+    chosenAdapters.set(tracedAdapter, chosenAdapter);
+    const tracedConfig = { ...callConfig, adapter: tracedAdapter };
     let result: Promise<unknown>;
     try {
       result = original.call(instance, tracedConfig);
@@ -228,6 +233,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       transportContext = this._beforeSend(state, config);
     } catch (error) {
       this._diag.error('could not start a span; the request is sent untraced', error);
+      state.span?.end();
     }
     if (!transportContext) return adapter(config);
 
@@ -237,6 +243,11 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     } catch (error) {
       this._onTransportSettled(state, undefined, error);
       throw error;
+    }
+    if (!isThenable(transport)) {
+      // axios will fail on this itself; end the span and let the application see axios' own error.
+      this._onTransportSettled(state, undefined, new TypeError('the adapter did not return a promise'));
+      return transport;
     }
     return transport.then(
       (response) => {
@@ -257,7 +268,9 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const requestContext = trace.setSpan(state.parentContext, span);
     this._guard('injecting trace headers', () => propagation.inject(requestContext, config.headers, headerSetter));
     if (this._capture.requestBody && span.isRecording()) {
-      this._guard('capturing the request body', () => this._captureRequestBody(span, config));
+      this._guard('capturing the request body', () =>
+        this._captureBody(span, config.data, config.headers, this._capture.requestBodyNames)
+      );
     }
     const { requestHook } = this._config;
     if (requestHook) this._runHook('requestHook', () => requestHook(span, { config, url: state.urlFull }));
@@ -277,25 +290,25 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
 
     this._guard('recording the response', () => {
       const sentHeaders = sentHeadersSource(sentRequest, config.headers);
-      if (answer) collectMetricAttributes(applyResponse(span, answer, readHeader(sentHeaders, 'user-agent')), metricAttributes);
+      const userAgent = readHeader(sentHeaders, 'user-agent');
+      if (userAgent !== undefined) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, userAgent);
+      if (answer) collectMetricAttributes(applyResponse(span, answer), metricAttributes);
       if (error !== undefined) collectMetricAttributes(applyFailure(span, error), metricAttributes);
+      // The transport sets Content-Length after the request body was captured.
+      const sentBodySize = parseContentLength(readHeader(sentHeaders, 'content-length'));
       if (this._config.bodySizeMetrics) {
-        requestBodySize = parseContentLength(readHeader(sentHeaders, 'content-length'));
+        requestBodySize = sentBodySize;
         responseBodySize =
           answer && (parseContentLength(readHeader(answer.headers, 'content-length')) ?? byteLength(answer.data));
       }
       if (!span.isRecording()) return;
       const capture = this._capture;
       if (capture.headers) {
-        captureRequestHeaders(span, sentHeaders, capture.isSensitiveHeader);
-        if (answer) captureResponseHeaders(span, answer.headers, capture.isSensitiveHeader);
+        captureRequestHeaders(span, sentHeaders, capture.isSensitiveHeader, capture.queryRedaction);
+        if (answer) captureResponseHeaders(span, answer.headers, capture.isSensitiveHeader, capture.queryRedaction);
       }
-      if (capture.requestBody) {
-        // The transport sets Content-Length after the body was captured.
-        const sentSize = parseContentLength(readHeader(sentHeaders, 'content-length'));
-        if (sentSize !== undefined) span.setAttribute(ATTR_HTTP_REQUEST_BODY_SIZE, sentSize);
-      }
-      if (capture.responseBody && answer) this._captureResponseBody(span, answer);
+      if (capture.requestBody && sentBodySize !== undefined) span.setAttribute(ATTR_HTTP_REQUEST_BODY_SIZE, sentBodySize);
+      if (capture.responseBody && answer) this._captureBody(span, answer.data, answer.headers, capture.responseBodyNames);
     });
 
     const { responseHook } = this._config;
@@ -313,13 +326,17 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
    */
   private _onFailedBeforeDispatch(state: RequestState, error: unknown): void {
     if (state.span) return;
-    this._guard('recording a failure before dispatch', () => {
-      const span = this._startSpan(state, state.callConfig, undefined, state.instance.defaults);
+    let span: Span | undefined;
+    try {
+      span = this._startSpan(state, state.callConfig, undefined, state.instance.defaults);
       collectMetricAttributes(applyFailure(span, error), state.metricAttributes as Attributes);
       const { responseHook } = this._config;
-      if (responseHook) this._runHook('responseHook', () => responseHook(span, { config: undefined, error }));
-      this._endRequest(state, span, undefined, undefined);
-    });
+      if (responseHook) this._runHook('responseHook', () => responseHook(span as Span, { config: undefined, error }));
+    } catch (failure) {
+      this._diag.error('failed while recording a failure before dispatch', failure);
+    } finally {
+      if (span) this._endRequest(state, span, undefined, undefined);
+    }
   }
 
   // ------------------------------------------------------------- the pieces
@@ -397,35 +414,14 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     return redacted.href;
   }
 
-  private _captureRequestBody(span: Span, config: InternalAxiosRequestConfig): void {
-    const capture = this._capture;
+  /** A body's attributes; `headers` give its content type and declared length. */
+  private _captureBody(span: Span, data: unknown, headers: unknown, names: BodyAttributeNames): void {
     const attributes = bodyAttributes(
-      config.data,
-      readHeader(config.headers, 'content-type'),
-      readHeader(config.headers, 'content-length'),
-      capture.maxBodyLength,
-      {
-        content: capture.requestBodyAttribute,
-        size: ATTR_HTTP_REQUEST_BODY_SIZE,
-        truncated: ATTR_AXIOS_REQUEST_BODY_TRUNCATED,
-      }
-    );
-    if (attributes) span.setAttributes(attributes);
-  }
-
-  private _captureResponseBody(span: Span, response: AxiosResponse): void {
-    const capture = this._capture;
-    // A stream is the application's to read; touching it could change what it gets.
-    const attributes = bodyAttributes(
-      response.data,
-      readHeader(response.headers, 'content-type'),
-      readHeader(response.headers, 'content-length'),
-      capture.maxBodyLength,
-      {
-        content: capture.responseBodyAttribute,
-        size: ATTR_HTTP_RESPONSE_BODY_SIZE,
-        truncated: ATTR_AXIOS_RESPONSE_BODY_TRUNCATED,
-      }
+      data,
+      readHeader(headers, 'content-type'),
+      readHeader(headers, 'content-length'),
+      this._capture.maxBodyLength,
+      names
     );
     if (attributes) span.setAttributes(attributes);
   }
@@ -446,8 +442,13 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     safeExecuteInTheMiddle(
       run,
       (error, result) => {
-        if (error) this._diag.error(`${name} threw`, error);
-        else if (isThenable(result)) result.then(undefined, (reason) => this._diag.error(`${name} rejected`, reason));
+        // safeExecuteInTheMiddle runs this outside its own try, and a thenable's then() is user code too.
+        try {
+          if (error) this._diag.error(`${name} threw`, error);
+          else if (isThenable(result)) result.then(undefined, (reason) => this._diag.error(`${name} rejected`, reason));
+        } catch (thenError) {
+          this._diag.error(`${name} returned a thenable whose then() threw`, thenError);
+        }
       },
       true
     );

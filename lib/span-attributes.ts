@@ -13,11 +13,10 @@ import {
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
   ATTR_URL_SCHEME,
-  ATTR_USER_AGENT_ORIGINAL,
   ERROR_TYPE_VALUE_OTHER,
   HTTP_REQUEST_METHOD_VALUE_OTHER,
 } from '@opentelemetry/semantic-conventions';
-import { serverAddress, serverPort } from './url';
+import { redactUserinfo, serverAddress, serverPort } from './url';
 
 /** `error.type` of a request that the application cancelled. */
 export const ERROR_TYPE_CANCELED = 'ERR_CANCELED';
@@ -60,7 +59,7 @@ interface ResponseLike {
 }
 
 /** Status code and protocol version of a response; the span's status for >= 400. Returns the attributes set. */
-export function applyResponse(span: Span, response: ResponseLike, userAgent: string | undefined): Attributes {
+export function applyResponse(span: Span, response: ResponseLike): Attributes {
   const attributes: Attributes = {};
   const status = response.status;
   if (typeof status === 'number') {
@@ -72,7 +71,6 @@ export function applyResponse(span: Span, response: ResponseLike, userAgent: str
   }
   const httpVersion = response.request?.res?.httpVersion;
   if (typeof httpVersion === 'string' && httpVersion !== '') attributes[ATTR_NETWORK_PROTOCOL_VERSION] = httpVersion;
-  if (userAgent !== undefined) attributes[ATTR_USER_AGENT_ORIGINAL] = userAgent;
   span.setAttributes(attributes);
   return attributes;
 }
@@ -83,6 +81,15 @@ export function isCancellation(error: unknown): boolean {
     error !== null &&
     ((error as { __CANCEL__?: unknown }).__CANCEL__ === true || (error as { code?: unknown }).code === ERROR_TYPE_CANCELED)
   );
+}
+
+/** String(value), or its tag for values that refuse conversion (a null-prototype object, say). */
+function describe(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 /** A low-cardinality name for a failure: axios' error code, else the error's class. */
@@ -114,11 +121,19 @@ export function applyFailure(span: Span, error: unknown): Attributes {
     attributes[ATTR_ERROR_TYPE] = errorType(error);
     span.setAttributes(attributes);
   }
-  if (error instanceof Error) span.recordException(error);
-  else span.recordException(String(error));
-  span.setStatus({
-    code: SpanStatusCode.ERROR,
-    message: error instanceof Error ? error.message : undefined,
-  });
+  // A URL with credentials can end up in a message (undici's "cannot be
+  // constructed from a URL that includes credentials: <url>").
+  const message = redactUserinfo(error instanceof Error ? error.message : describe(error));
+  if (error instanceof Error) {
+    span.recordException({
+      name: error.name,
+      message,
+      stack: error.stack === undefined ? undefined : redactUserinfo(error.stack),
+      code: typeof (error as { code?: unknown }).code === 'string' ? (error as unknown as { code: string }).code : undefined,
+    });
+  } else {
+    span.recordException(message);
+  }
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? message : undefined });
   return attributes;
 }

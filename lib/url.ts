@@ -129,7 +129,8 @@ function redactQuery(search: string, keys: ReadonlySet<string>): string {
 
 /**
  * Removes credentials from a URL, in place: userinfo becomes
- * `REDACTED:REDACTED` and the values of the given query keys `REDACTED`.
+ * `REDACTED:REDACTED`, the values of the given query keys `REDACTED`, and the
+ * fragment, which is never sent but may hold tokens (`#access_token=`), goes.
  */
 export function redactUrl(url: URL, redaction: QueryRedaction): URL {
   if (url.username || url.password) {
@@ -139,7 +140,35 @@ export function redactUrl(url: URL, redaction: QueryRedaction): URL {
   if (url.search && redaction.mayContainKey(url.search)) {
     url.search = redactQuery(url.search, redaction.keys);
   }
+  if (url.hash) url.hash = '';
   return url;
+}
+
+/**
+ * `redactUrl` for a URL in a string that may be relative (a `Location`
+ * header, say); a relative one keeps its form, with its query redacted.
+ */
+export function redactUrlString(value: string, redaction: QueryRedaction): string {
+  if (ABSOLUTE_WITH_SCHEME.test(value)) {
+    try {
+      return redactUrl(new URL(value), redaction).href;
+    } catch {
+      // not a URL after all: treated as a relative reference below
+    }
+  }
+  const hash = value.indexOf('#');
+  const reference = hash === -1 ? value : value.slice(0, hash);
+  const question = reference.indexOf('?');
+  if (question === -1) return reference;
+  const search = reference.slice(question);
+  return reference.slice(0, question) + (redaction.mayContainKey(search) ? redactQuery(search, redaction.keys) : search);
+}
+
+const ABSOLUTE_WITH_SCHEME = /^[a-z][a-z\d+\-.]*:/i;
+
+/** Replaces the userinfo of every URL in a text (an error message, a stack). */
+export function redactUserinfo(text: string): string {
+  return text.replace(/\b([a-z][a-z\d+\-.]*:\/\/)[^\s/?#@]*@/gi, `$1${REDACTED}:${REDACTED}@`);
 }
 
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443, 'ws:': 80, 'wss:': 443 };

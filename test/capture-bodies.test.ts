@@ -767,7 +767,7 @@ describe('url module: the pure helpers', () => {
     for (const key of ['AWSAccessKeyId', 'Signature', 'sig', 'X-Goog-Signature', 'X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token']) {
       it(`replaces the value of ${key} with REDACTED, wherever it is in the query`, () => {
         assert.strictEqual(redacted(`https://h/p?${key}=secret%2Fvalue`), `https://h/p?${key}=REDACTED`);
-        assert.strictEqual(redacted(`https://h/p?a=1&${key}=secret&b=2#frag`), `https://h/p?a=1&${key}=REDACTED&b=2#frag`);
+        assert.strictEqual(redacted(`https://h/p?a=1&${key}=secret&b=2#frag`), `https://h/p?a=1&${key}=REDACTED&b=2`);
       });
     }
 
