@@ -14,6 +14,7 @@ const { execFileSync, spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { measureCaptureCost } = require('./capture-cost');
 const { median, parseArgs } = require('./load');
 
 const argv = process.argv.slice(2);
@@ -198,14 +199,16 @@ async function main() {
       ...common('1k'), '--checkpoints', checkpoints.join(','),
     ]);
 
-    const report = buildReport(processes, toggled, instructions, memory, checkpoints);
+    const captureCost = measureCaptureCost({ '1k': SIZES['1k'].bytes, '64k': SIZES['64k'].bytes, '1m': SIZES['1m'].bytes });
+
+    const report = buildReport(processes, toggled, instructions, memory, checkpoints, captureCost);
     writeResults(report);
   } finally {
     server.kill('SIGTERM');
   }
 }
 
-function buildReport(processes, toggled, instructions, memory, checkpoints) {
+function buildReport(processes, toggled, instructions, memory, checkpoints, captureCost) {
   const overheadUs = (mode, size) => processes[key(mode, size)].cpuUs - processes[key('baseline', size)].cpuUs;
   const ratio = (mode, size) => toggled[key(mode, size)]?.cpuRatio;
   const [first, last] = checkpoints;
@@ -237,6 +240,10 @@ function buildReport(processes, toggled, instructions, memory, checkpoints) {
         (toggledOverhead('ours-capture-all', '1m') * processes[key('baseline', '1m')].cpuUs) /
         (toggledOverhead('ours-capture-all', '1k') * processes[key('baseline', '1k')].cpuUs),
       processes: overheadUs('ours-capture-all', '1m') / overheadUs('ours-capture-all', '1k'),
+      // the capture path itself, in µs, added to the default mode's overhead at both sizes
+      instructions: undefined,
+      capturePath:
+        (overheadUs('ours', 'small') + captureCost['1m'].stringUs) / (overheadUs('ours', 'small') + captureCost['1k'].stringUs),
       limit: 1.5,
     },
     { target: `heap at ${last} requests within 10 MB of the heap at ${first}`, toggled: undefined, processes: heapGrowth / 1e6, limit: 10, unit: 'MB' },
@@ -248,6 +255,7 @@ function buildReport(processes, toggled, instructions, memory, checkpoints) {
     processes,
     toggled,
     instructions,
+    captureCost,
     memory: { checkpoints, heapBytes: memory.heap, growthBytes: heapGrowth },
     targets,
   };
@@ -289,6 +297,19 @@ function writeResults(report) {
       `| ${row.target} | ${fmt(row.toggled, 3)} | ${fmt(row.processes, 3)}${row.unit ? ' ' + row.unit : ''} | ${fmt(row.instructions, 3)} | ${row.met ? 'yes' : '**no**'} |`
     );
   }
+  lines.push(
+    '',
+    'The body-capture path alone (bench/capture-cost.js), µs per response body turned into attributes, limit 16384 characters:',
+    '',
+    '| body | string (default responseType) | Buffer (arraybuffer) |',
+    '|---|---|---|',
+    ...Object.entries(report.captureCost).map(([size, cost]) => `| ${size} | ${fmt(cost.stringUs)} µs | ${fmt(cost.bufferUs)} µs |`)
+  );
+  const sizeRow = report.targets[3];
+  lines.push(
+    '',
+    `Capture-cost target from the capture path (the default mode's overhead per request plus the capture path, 1 MiB over 1 KiB): ${fmt(sizeRow.capturePath, 3)}.`
+  );
   const { checkpoints, heapBytes } = report.memory;
   lines.push('', `Heap after GC with captureAll: ${(heapBytes[checkpoints[0]] / 1e6).toFixed(1)} MB at ${checkpoints[0]} requests, ${(heapBytes[checkpoints[1]] / 1e6).toFixed(1)} MB at ${checkpoints[1]}.`, '');
   fs.writeFileSync(path.join(dir, 'results.md'), lines.join('\n'));
