@@ -5,7 +5,6 @@
 
 import * as assert from 'assert';
 import { isDeepStrictEqual } from 'util';
-import type { Span } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
   ATTR_HTTP_REQUEST_HEADER,
@@ -23,6 +22,7 @@ import {
   ATTR_HTTP_RESPONSE_BODY_CONTENT,
 } from '../lib/semconv';
 import { assertClientSpan, onlySpan } from './support/assertions';
+import { assertNoOpenSpan, Outcome, outcomeSummary, runBothWays } from './support/outcomes';
 import { TestServer } from './support/server';
 import { axios, finishedSpans, instrumentation, resetInstrumentation } from './support/telemetry';
 
@@ -36,71 +36,36 @@ interface Echo {
 }
 
 /** What the application saw, in a form that does not depend on tracing (the echoed traceparent is left out). */
-async function outcomeOf(call: () => Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    const response = (await call()) as AxiosResponse;
-    const data = response.data as Echo | undefined;
-    if (data && typeof data === 'object' && data.headers) {
-      const { traceparent: _traceparent, ...headers } = data.headers;
-      return { status: response.status, data: { ...data, headers } };
-    }
-    return { status: response.status, data };
-  } catch (error) {
-    const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
-    return { failed: true, code, name, message, status: (error as { response?: { status?: unknown } }).response?.status };
+function echoSummary(outcome: Outcome): Record<string, unknown> {
+  if (outcome.error) return outcomeSummary(outcome);
+  const { status, data } = outcome.response as AxiosResponse<Echo | undefined>;
+  if (data && typeof data === 'object' && data.headers) {
+    const { traceparent: _traceparent, ...headers } = data.headers;
+    return { status, data: { ...data, headers } };
   }
+  return { status, data };
 }
 
 describe('bad input: the application gets what it gets untraced, and every span ends', () => {
   let server: TestServer;
-  /** Every span the instrumentation handed to a hook: together, every span it started. */
-  let handedOut: Span[];
 
   before(async () => {
     server = await TestServer.start();
   });
   after(() => server.close());
-  beforeEach(() => {
-    handedOut = [];
-    resetInstrumentation({
-      captureAll: true,
-      maxBodyLength: MAX_BODY_LENGTH,
-      requestHook: (span) => handedOut.push(span),
-      responseHook: (span) => handedOut.push(span),
-    });
-  });
+  beforeEach(() => resetInstrumentation({ captureAll: true, maxBodyLength: MAX_BODY_LENGTH }));
 
-  function assertEverySpanEnded(): void {
-    assert.ok(handedOut.length > 0, 'the hooks saw a span');
-    const finished = new Set(finishedSpans().map((span) => span.spanContext().spanId));
-    for (const span of handedOut) {
-      assert.strictEqual(span.isRecording(), false, 'the span has ended');
-      assert.ok(finished.has(span.spanContext().spanId), 'the span was exported');
-    }
-  }
-
-  /**
-   * Runs the call traced, then untraced; asserts that the application saw the
-   * same and that every span ended. Returns the traced outcome and its one span.
-   */
-  async function runBothWays(call: () => Promise<unknown>): Promise<{ outcome: Record<string, unknown>; span: ReadableSpan }> {
-    const outcome = await outcomeOf(call);
-    assertEverySpanEnded();
-    const span = onlySpan();
-    instrumentation.disable();
-    try {
-      assert.deepStrictEqual(await outcomeOf(call), outcome, 'the same with and without tracing');
-    } finally {
-      instrumentation.enable();
-    }
-    return { outcome, span };
+  /** Runs the call traced, then untraced (see runBothWays); returns the traced outcome and its one span. */
+  async function runBothWaysOneSpan(call: () => Promise<unknown>): Promise<{ outcome: Record<string, unknown>; span: ReadableSpan }> {
+    const { outcome } = await runBothWays(call, echoSummary);
+    return { outcome: echoSummary(outcome), span: onlySpan() };
   }
 
   describe('methods', () => {
     for (const method of ['post', 'patch', 'delete', 'options']) {
       it(`lower-case '${method}' is sent and recorded as ${method.toUpperCase()}`, async () => {
         const url = server.url('/method');
-        const { outcome, span } = await runBothWays(() => axios.request({ url, method, data: 'x' }));
+        const { outcome, span } = await runBothWaysOneSpan(() => axios.request({ url, method, data: 'x' }));
         assert.strictEqual((outcome.data as Echo).method, method.toUpperCase());
         assertClientSpan(span, { method: method.toUpperCase(), url, status: 200 });
       });
@@ -109,7 +74,7 @@ describe('bad input: the application gets what it gets untraced, and every span 
     for (const method of ['purge', 'PROPFIND', 'm-search']) {
       it(`unknown '${method}' is sent upper-cased and recorded as _OTHER with the original`, async () => {
         const url = server.url('/method');
-        const { outcome, span } = await runBothWays(() => axios.request({ url, method }));
+        const { outcome, span } = await runBothWaysOneSpan(() => axios.request({ url, method }));
         assert.strictEqual((outcome.data as Echo).method, method.toUpperCase());
         assertClientSpan(span, { method: '_OTHER', url, status: 200 });
         assert.strictEqual(span.attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL], method.toUpperCase());
@@ -118,7 +83,7 @@ describe('bad input: the application gets what it gets untraced, and every span 
 
     it('a method that is not a valid HTTP token fails the same way, with an ERROR span', async () => {
       const url = server.url('/method');
-      const { outcome, span } = await runBothWays(() => axios.request({ url, method: 'bad method' }));
+      const { outcome, span } = await runBothWaysOneSpan(() => axios.request({ url, method: 'bad method' }));
       assert.strictEqual(outcome.failed, true);
       assert.strictEqual(span.attributes[ATTR_HTTP_REQUEST_METHOD], '_OTHER');
       assert.strictEqual(span.attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL], 'BAD METHOD');
@@ -128,7 +93,7 @@ describe('bad input: the application gets what it gets untraced, and every span 
 
   it('header values that are arrays, numbers, undefined and null: sent alike, captured as sent', async () => {
     const url = server.url('/headers');
-    const { outcome, span } = await runBothWays(() =>
+    const { outcome, span } = await runBothWaysOneSpan(() =>
       axios.get(url, {
         headers: {
           'X-Array': ['one', 'two'],
@@ -153,7 +118,7 @@ describe('bad input: the application gets what it gets untraced, and every span 
 
   describe('data', () => {
     it('a circular plain object: the same error from axios, one ERROR span', async () => {
-      const { outcome, span } = await runBothWays(() => {
+      const { outcome, span } = await runBothWaysOneSpan(() => {
         const data: Record<string, unknown> = {};
         data.self = data;
         return axios.request({ method: 'post', url: server.url('/circular'), data });
@@ -167,7 +132,7 @@ describe('bad input: the application gets what it gets untraced, and every span 
         next: Node = this;
       }
       const url = server.url('/circular');
-      const { outcome, span } = await runBothWays(() => axios.request({ method: 'post', url, data: new Node() }));
+      const { outcome, span } = await runBothWaysOneSpan(() => axios.request({ method: 'post', url, data: new Node() }));
       assert.strictEqual(outcome.name, 'TypeError');
       assertClientSpan(span, { method: 'POST', url, errorType: 'TypeError' });
     });
@@ -175,7 +140,7 @@ describe('bad input: the application gets what it gets untraced, and every span 
     it('a 5 MB string is sent whole; the recorded content is cut to maxBodyLength', async () => {
       const url = server.url('/huge');
       const huge = 'é'.repeat(5 * 1024 * 1024 / 2);
-      const { outcome, span } = await runBothWays(() =>
+      const { outcome, span } = await runBothWaysOneSpan(() =>
         axios.post(url, huge, { headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
       );
       assert.strictEqual((outcome.data as Echo).body, huge, 'the server got all of it');
@@ -190,7 +155,7 @@ describe('bad input: the application gets what it gets untraced, and every span 
     it('a Buffer of bytes that are not UTF-8, sent as text: the bytes arrive unchanged, the content is recorded as a string', async () => {
       const url = server.url('/bytes');
       const bytes = Buffer.from([0xff, 0xfe, 0x41, 0xc3, 0x28, 0x80]);
-      const { span } = await runBothWays(() =>
+      const { span } = await runBothWaysOneSpan(() =>
         axios.post(url, bytes, { headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
       );
       assert.deepStrictEqual(server.last.body, bytes);
@@ -203,14 +168,14 @@ describe('bad input: the application gets what it gets untraced, and every span 
 
   describe('URLs', () => {
     it("an invalid URL ('http://exa mple.com:99999') fails the same way; the span has no url.full", async () => {
-      const { outcome, span } = await runBothWays(() => axios.get('http://exa mple.com:99999'));
+      const { outcome, span } = await runBothWaysOneSpan(() => axios.get('http://exa mple.com:99999'));
       assert.strictEqual(outcome.failed, true);
       assertClientSpan(span, { method: 'GET', errorType: String(outcome.code) });
       assert.strictEqual(span.attributes[ATTR_URL_FULL], undefined);
     });
 
     it('an empty string URL fails the same way; the span has no url.full', async () => {
-      const { outcome, span } = await runBothWays(() => axios.get(''));
+      const { outcome, span } = await runBothWaysOneSpan(() => axios.get(''));
       assert.strictEqual(outcome.failed, true);
       assertClientSpan(span, { method: 'GET', errorType: String(outcome.code) });
       assert.strictEqual(span.attributes[ATTR_URL_FULL], undefined);
@@ -218,7 +183,7 @@ describe('bad input: the application gets what it gets untraced, and every span 
 
     it('params with nested objects and Dates are serialised as untraced; url.full is the URL requested', async () => {
       const params = { filter: { kind: 'book', price: { max: 10 } }, since: new Date(Date.UTC(2024, 0, 2)), tags: ['a', 'b'] };
-      const { outcome, span } = await runBothWays(() => axios.get(server.url('/search'), { params }));
+      const { outcome, span } = await runBothWaysOneSpan(() => axios.get(server.url('/search'), { params }));
       const path = (outcome.data as Echo).path;
       assert.match(path, /since=2024-01-02T00:00:00.000Z/);
       assert.match(path, /filter%5Bprice%5D%5Bmax%5D=10|filter\[price\]\[max\]=10/);
@@ -266,7 +231,7 @@ describe('bad input: the application gets what it gets untraced, and every span 
           const { traceId, spanId } = span.spanContext();
           assert.strictEqual(sent[index], `00-${traceId}-${spanId}-01`);
         });
-        assertEverySpanEnded();
+        assertNoOpenSpan();
 
         instrumentation.disable();
         let untraced: { after: AxiosRequestConfig };

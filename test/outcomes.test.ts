@@ -13,52 +13,17 @@ import {
   ATTR_USER_AGENT_ORIGINAL,
   ERROR_TYPE_VALUE_OTHER,
 } from '@opentelemetry/semantic-conventions';
-import type { AxiosResponse } from 'axios';
 import nock from 'nock';
 
 import { assertClientSpan, onlySpan } from './support/assertions';
+import { Outcome, runBothWays, settle } from './support/outcomes';
 import { closedPort, TestServer } from './support/server';
-import { axios, finishedSpans, instrumentation, resetInstrumentation } from './support/telemetry';
+import { axios, resetInstrumentation } from './support/telemetry';
 
-/** What the application saw: a response, or an error. */
-interface Outcome {
-  response?: AxiosResponse;
-  error?: unknown;
-}
-
-async function settle(call: () => Promise<unknown>): Promise<Outcome> {
-  try {
-    return { response: (await call()) as AxiosResponse };
-  } catch (error) {
-    return { error };
-  }
-}
-
-/** The parts of an outcome that must not depend on whether the request was traced. */
-function summary({ response, error }: Outcome): Record<string, unknown> {
-  if (!error) return { status: response?.status };
-  const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
-  const status = (error as { response?: { status?: unknown } }).response?.status;
-  return { code, name, message, status, isAxiosError: axios.isAxiosError(error) };
-}
-
-/**
- * Runs a scenario traced, then with the instrumentation disabled, and asserts
- * that the application saw the same both times. Returns the traced outcome and
- * its one span.
- */
-async function runBothWays(call: () => Promise<unknown>): Promise<{ outcome: Outcome; span: ReadableSpan }> {
-  const outcome = await settle(call);
-  const span = onlySpan();
-  instrumentation.disable();
-  try {
-    const untraced = await settle(call);
-    assert.strictEqual(finishedSpans().length, 1, 'no span is made while the instrumentation is disabled');
-    assert.deepStrictEqual(summary(outcome), summary(untraced), 'the application sees the same with and without tracing');
-  } finally {
-    instrumentation.enable();
-  }
-  return { outcome, span };
+/** runBothWays for a scenario that makes exactly one span: the outcome and that span. */
+async function runBothWaysOneSpan(call: () => Promise<unknown>): Promise<{ outcome: Outcome; span: ReadableSpan }> {
+  const { outcome } = await runBothWays(call);
+  return { outcome, span: onlySpan() };
 }
 
 function exceptionEvents(span: ReadableSpan) {
@@ -121,7 +86,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
   describe('answers from the server', () => {
     it('a 200 is a successful span with status UNSET', async () => {
       const url = server.url('/ok');
-      const { outcome, span } = await runBothWays(() => axios.get(url));
+      const { outcome, span } = await runBothWaysOneSpan(() => axios.get(url));
       assert.strictEqual(outcome.response?.status, 200);
       assertClientSpan(span, { method: 'GET', url, status: 200 });
       assertNoException(span);
@@ -130,7 +95,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
     for (const status of [404, 500]) {
       it(`a ${status} rejects as untraced and the span is ERROR with error.type '${status}' and the exception recorded`, async () => {
         const url = server.url(`/status/${status}`);
-        const { outcome, span } = await runBothWays(() => axios.get(url));
+        const { outcome, span } = await runBothWaysOneSpan(() => axios.get(url));
         assert.strictEqual(errorCode(outcome), status === 404 ? 'ERR_BAD_REQUEST' : 'ERR_BAD_RESPONSE');
         assertClientSpan(span, { method: 'GET', url, status, errorType: String(status) });
         assertOneException(span);
@@ -140,7 +105,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
 
     it('a 404 accepted by validateStatus resolves, and the span is still ERROR (>= 400) with no exception', async () => {
       const url = server.url('/status/404');
-      const { outcome, span } = await runBothWays(() => axios.get(url, { validateStatus: (status) => status < 500 }));
+      const { outcome, span } = await runBothWaysOneSpan(() => axios.get(url, { validateStatus: (status) => status < 500 }));
       assert.strictEqual(outcome.response?.status, 404);
       assertClientSpan(span, { method: 'GET', url, status: 404, errorType: '404' });
       assertNoException(span);
@@ -148,7 +113,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
 
     it('redirects that are followed make one span with the final status 200', async () => {
       const url = server.url('/redirect/2');
-      const { outcome, span } = await runBothWays(() => axios.get(url));
+      const { outcome, span } = await runBothWaysOneSpan(() => axios.get(url));
       assert.strictEqual(outcome.response?.status, 200);
       assert.strictEqual((outcome.response?.data as { path?: string }).path, '/redirect/0');
       assertClientSpan(span, { method: 'GET', url, status: 200 });
@@ -156,7 +121,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
 
     it('a span records network.protocol.version 1.1 and the User-Agent axios sent', async () => {
       const url = server.url('/agent');
-      const { outcome, span } = await runBothWays(() => axios.get(url));
+      const { outcome, span } = await runBothWaysOneSpan(() => axios.get(url));
       const sentAgent = (outcome.response?.data as { headers: Record<string, string> }).headers['user-agent'];
       assert.match(sentAgent, /^axios\//);
       assert.strictEqual(span.attributes[ATTR_NETWORK_PROTOCOL_VERSION], '1.1');
@@ -165,7 +130,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
 
     it("an unknown method (PURGE) is sent as is and recorded as _OTHER with its original, in a span named 'HTTP'", async () => {
       const url = server.url('/cache');
-      const { outcome, span } = await runBothWays(() => axios.request({ url, method: 'PURGE' }));
+      const { outcome, span } = await runBothWaysOneSpan(() => axios.request({ url, method: 'PURGE' }));
       assert.strictEqual((outcome.response?.data as { method: string }).method, 'PURGE');
       assertClientSpan(span, { method: '_OTHER', url, status: 200 });
       assert.strictEqual(span.attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL], 'PURGE');
@@ -175,7 +140,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
   describe('transport failures', () => {
     it('connection refused rejects with ECONNREFUSED and an ERROR span with that error.type', async () => {
       const url = `http://127.0.0.1:${await closedPort()}/refused`;
-      const { outcome, span } = await runBothWays(() => axios.get(url));
+      const { outcome, span } = await runBothWaysOneSpan(() => axios.get(url));
       assert.strictEqual(errorCode(outcome), 'ECONNREFUSED');
       assertClientSpan(span, { method: 'GET', url, errorType: 'ECONNREFUSED' });
       assertOneException(span);
@@ -183,7 +148,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
 
     it('a timeout rejects with ECONNABORTED and an ERROR span with that error.type', async () => {
       const url = server.url('/slow?ms=500');
-      const { outcome, span } = await runBothWays(() => axios.get(url, { timeout: 50 }));
+      const { outcome, span } = await runBothWaysOneSpan(() => axios.get(url, { timeout: 50 }));
       assert.strictEqual(errorCode(outcome), 'ECONNABORTED');
       assertClientSpan(span, { method: 'GET', url, errorType: 'ECONNABORTED' });
       assertOneException(span);
@@ -191,7 +156,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
 
     it('a timeout with transitional.clarifyTimeoutError rejects with ETIMEDOUT, recorded as such', async () => {
       const url = server.url('/slow?ms=500');
-      const { outcome, span } = await runBothWays(() =>
+      const { outcome, span } = await runBothWaysOneSpan(() =>
         axios.get(url, { timeout: 50, transitional: { clarifyTimeoutError: true } })
       );
       assert.strictEqual(errorCode(outcome), 'ETIMEDOUT');
@@ -201,7 +166,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
 
     it('too many redirects rejects with ERR_FR_TOO_MANY_REDIRECTS, recorded as such', async () => {
       const url = server.url('/redirect-loop');
-      const { outcome, span } = await runBothWays(() => axios.get(url, { maxRedirects: 3 }));
+      const { outcome, span } = await runBothWaysOneSpan(() => axios.get(url, { maxRedirects: 3 }));
       assert.strictEqual(errorCode(outcome), 'ERR_FR_TOO_MANY_REDIRECTS');
       assertClientSpan(span, { method: 'GET', url, errorType: 'ERR_FR_TOO_MANY_REDIRECTS' });
       assertOneException(span);
@@ -224,7 +189,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
             .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
           return axios.get(url);
         };
-        const { outcome, span } = await runBothWays(reset);
+        const { outcome, span } = await runBothWaysOneSpan(reset);
         assert.strictEqual(errorCode(outcome), 'ECONNRESET');
         assertClientSpan(span, { method: 'GET', url, errorType: 'ECONNRESET' });
         assertOneException(span);
@@ -248,7 +213,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
 
     it('a CancelToken cancelled before the call', async () => {
       const url = hanging.server.url('/early-token');
-      const { outcome, span } = await runBothWays(() => {
+      const { outcome, span } = await runBothWaysOneSpan(() => {
         const source = axios.CancelToken.source();
         source.cancel('changed my mind');
         return axios.get(url, { cancelToken: source.token });
@@ -259,7 +224,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
 
     it('a CancelToken cancelled while the request is in flight', async () => {
       const url = hanging.server.url('/late-token');
-      const { outcome, span } = await runBothWays(() => {
+      const { outcome, span } = await runBothWaysOneSpan(() => {
         const source = axios.CancelToken.source();
         void hanging.nextArrival().then(() => source.cancel('too slow'));
         return axios.get(url, { cancelToken: source.token });
@@ -269,7 +234,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
 
     it('an AbortController aborted while the request is in flight', async () => {
       const url = hanging.server.url('/late-abort');
-      const { outcome, span } = await runBothWays(() => {
+      const { outcome, span } = await runBothWaysOneSpan(() => {
         const controller = new AbortController();
         void hanging.nextArrival().then(() => controller.abort());
         return axios.get(url, { signal: controller.signal });
@@ -280,7 +245,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
     it('a signal that is already aborted', async () => {
       const url = hanging.server.url('/aborted');
       const before = hanging.server.received.length;
-      const { outcome, span } = await runBothWays(() => axios.get(url, { signal: AbortSignal.abort() }));
+      const { outcome, span } = await runBothWaysOneSpan(() => axios.get(url, { signal: AbortSignal.abort() }));
       assertCancelledSpan(outcome, span, url);
       assert.strictEqual(hanging.server.received.length, before, 'nothing was sent');
     });
@@ -290,7 +255,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
     it('a request interceptor that throws: one ERROR span with its message, and the application gets the same error object', async () => {
       const url = server.url('/intercepted');
       const thrown: Error[] = [];
-      const { outcome, span } = await runBothWays(() => {
+      const { outcome, span } = await runBothWaysOneSpan(() => {
         const instance = axios.create();
         instance.interceptors.request.use(() => {
           const error = new Error('no token available');
@@ -310,7 +275,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
     it('a response interceptor that throws after a 200: the HTTP span is 200 and ended, the application gets the interceptor’s error', async () => {
       const url = server.url('/then-fail');
       const thrown: Error[] = [];
-      const { outcome, span } = await runBothWays(() => {
+      const { outcome, span } = await runBothWaysOneSpan(() => {
         const instance = axios.create();
         instance.interceptors.response.use(() => {
           const error = new Error('unexpected shape');
@@ -329,7 +294,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
     // in axios' own mergeConfig, which deep-copies plain objects (RangeError).
     it('circular data that is not a plain object: the application gets the same TypeError, and one ERROR span', async () => {
       const url = server.url('/circular');
-      const { outcome, span } = await runBothWays(() => axios.request({ method: 'post', url, data: new Circular() }));
+      const { outcome, span } = await runBothWaysOneSpan(() => axios.request({ method: 'post', url, data: new Circular() }));
       assert.ok(outcome.error instanceof TypeError, 'a TypeError');
       assert.match(outcome.error.message, /circular/i);
       assertClientSpan(span, { method: 'POST', url, errorType: 'TypeError' });
@@ -337,7 +302,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
     });
 
     it('circular plain-object data passed to axios.request: the same RangeError from axios, and one ERROR span', async () => {
-      const { outcome, span } = await runBothWays(() =>
+      const { outcome, span } = await runBothWaysOneSpan(() =>
         axios.request({ method: 'post', url: server.url('/circular'), data: circularObject() })
       );
       assert.ok(outcome.error instanceof RangeError, 'axios itself overflows the stack copying the data');
@@ -357,21 +322,13 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
     // before the patched method is reached, with or without tracing.
     it('axios.post with circular plain-object data rejects with the same RangeError, before any span can start', async () => {
       const url = server.url('/circular');
-      const traced = await settle(() => axios.post(url, circularObject()));
-      instrumentation.disable();
-      let untraced: Outcome;
-      try {
-        untraced = await settle(() => axios.post(url, circularObject()));
-      } finally {
-        instrumentation.enable();
-      }
-      assert.ok(traced.error instanceof RangeError);
-      assert.deepStrictEqual(summary(traced), summary(untraced));
-      assert.strictEqual(finishedSpans().length, 0);
+      const { outcome, spans } = await runBothWays(() => axios.post(url, circularObject()));
+      assert.ok(outcome.error instanceof RangeError);
+      assert.deepStrictEqual(spans, []);
     });
 
     it('a relative URL with no baseURL fails the same way, and its span has no url.full', async () => {
-      const { outcome, span } = await runBothWays(() => axios.get('/relative/path'));
+      const { outcome, span } = await runBothWaysOneSpan(() => axios.get('/relative/path'));
       assert.strictEqual(errorCode(outcome), 'ERR_INVALID_URL');
       assertClientSpan(span, { method: 'GET', errorType: 'ERR_INVALID_URL' });
       assert.strictEqual(span.attributes[ATTR_URL_FULL], undefined);
@@ -382,7 +339,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
     // the instrumentation wraps) reaches the application as a rejection.
     it('an invalid transitional option makes _request throw synchronously: the same ERR_BAD_OPTION_VALUE, one ERROR span', async () => {
       const url = server.url('/bad-option');
-      const { outcome, span } = await runBothWays(() =>
+      const { outcome, span } = await runBothWaysOneSpan(() =>
         axios.create({ transitional: 'bad' as unknown as object }).get(url)
       );
       assert.strictEqual(errorCode(outcome), 'ERR_BAD_OPTION_VALUE');
@@ -392,7 +349,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
 
     it('an invalid paramsSerializer makes _request throw synchronously: the same error, one ERROR span', async () => {
       const url = server.url('/bad-serializer');
-      const { outcome, span } = await runBothWays(() =>
+      const { outcome, span } = await runBothWaysOneSpan(() =>
         axios.get(url, { paramsSerializer: { encode: 'not a function' as unknown as () => string } })
       );
       assert.strictEqual(errorCode(outcome), 'ERR_BAD_OPTION_VALUE');

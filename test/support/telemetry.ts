@@ -15,6 +15,8 @@ import {
   InMemorySpanExporter,
   ReadableSpan,
   SimpleSpanProcessor,
+  Span,
+  SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import type { AxiosStatic } from 'axios';
 import nock from 'nock';
@@ -25,8 +27,31 @@ import { AxiosInstrumentation, AxiosInstrumentationConfig } from '../../lib';
 // call nock.activate() and restore it afterwards.
 nock.restore();
 
+/**
+ * Keeps every span started and not yet ended, whoever started it: the proof
+ * that a scenario left no span open, even one no hook or exporter ever saw.
+ */
+class OpenSpanTracker implements SpanProcessor {
+  readonly open = new Set<Span>();
+  onStart(span: Span): void {
+    this.open.add(span);
+  }
+  onEnd(span: ReadableSpan): void {
+    this.open.delete(span as Span);
+  }
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
 export const exporter = new InMemorySpanExporter();
-export const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+const openSpanTracker = new OpenSpanTracker();
+export const provider = new BasicTracerProvider({
+  spanProcessors: [openSpanTracker, new SimpleSpanProcessor(exporter)],
+});
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 trace.setGlobalTracerProvider(provider);
@@ -48,6 +73,12 @@ export function resetInstrumentation(config: AxiosInstrumentationConfig = {}): v
   instrumentation.setConfig(config);
   instrumentation.enable();
   exporter.reset();
+  openSpanTracker.open.clear();
+}
+
+/** The names of the spans started since the last reset that have not ended. */
+export function openSpanNames(): string[] {
+  return [...openSpanTracker.open].map((span) => span.name);
 }
 
 export function finishedSpans(): ReadableSpan[] {
