@@ -24,6 +24,30 @@ export function isTextualContentType(contentType: string | undefined): boolean |
   return TEXTUAL_CONTENT_TYPE.test(contentType.trimStart());
 }
 
+/** Content codings that undici (the fetch adapter's transport) decodes while it keeps the header. */
+const CODINGS_DECODED_BY_FETCH = new Set(['gzip', 'x-gzip', 'deflate', 'br']);
+
+/**
+ * Whether a body is still in the content coding its `Content-Encoding` names,
+ * so its bytes are not text whatever the content type says: axios' http
+ * adapter deletes the header when it decodes (not with `decompress: false`, nor
+ * for codings it does not know), undici decodes the common codings and keeps it.
+ */
+export function isStillEncoded(contentEncoding: string | undefined, decodedByFetch: boolean): boolean {
+  if (!contentEncoding) return false;
+  const codings = contentEncoding
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity');
+  if (codings.length === 0) return false;
+  return !(decodedByFetch && codings.every((coding) => CODINGS_DECODED_BY_FETCH.has(coding)));
+}
+
+/** Responses that carry no body whatever their headers say (RFC 9110, 6.4.1). */
+export function responseHasNoBody(method: string | undefined, status: number): boolean {
+  return status < 200 || status === 204 || status === 304 || method?.toUpperCase() === 'HEAD';
+}
+
 const BUFFER_CHARSETS: Record<string, BufferEncoding> = {
   'utf-8': 'utf8',
   utf8: 'utf8',
@@ -98,16 +122,18 @@ function asBytes(data: unknown): Uint8Array | undefined {
  * The attributes that describe one body: its text for textual content (cut at
  * `limit` characters, with the truncation marked), its size in bytes where that
  * is known without reading it. Streams, FormData, Blobs and other objects are
- * never read: they yield no attributes.
+ * never read: they yield no attributes. A body that is `stillEncoded` (gzip
+ * bytes, say) is never decoded as text.
  */
 export function bodyAttributes(
   data: unknown,
   contentType: string | undefined,
   contentLength: string | undefined,
   limit: number,
-  names: BodyAttributeNames
+  names: BodyAttributeNames,
+  stillEncoded = false
 ): Attributes | undefined {
-  const textual = isTextualContentType(contentType);
+  const textual = stillEncoded ? false : isTextualContentType(contentType);
   const declaredSize = parseContentLength(contentLength);
 
   if (typeof data === 'string') {

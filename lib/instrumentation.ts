@@ -32,7 +32,14 @@ import {
   RequestMethod,
   requestMethodName,
 } from './axios-internals';
-import { BodyAttributeNames, bodyAttributes, byteLength, parseContentLength } from './body';
+import {
+  BodyAttributeNames,
+  bodyAttributes,
+  byteLength,
+  isStillEncoded,
+  parseContentLength,
+  responseHasNoBody,
+} from './body';
 import { ResolvedCapture, resolveConfig } from './config';
 import { captureRequestHeaders, captureResponseHeaders, readHeader, sentHeadersSource } from './headers';
 import { ClientMetrics, collectMetricAttributes } from './metrics';
@@ -284,6 +291,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const errorResponse = (error as { response?: AxiosResponse } | undefined)?.response;
     const answer = response ?? errorResponse;
     const sentRequest = answer?.request ?? (error as { request?: unknown } | undefined)?.request;
+    // A HEAD's Content-Length is that of the body a GET would get: nothing was transferred.
+    const answerBody = answer && !responseHasNoBody(config.method, answer.status) ? answer : undefined;
     const metricAttributes = state.metricAttributes as Attributes;
     let requestBodySize: number | undefined;
     let responseBodySize: number | undefined;
@@ -299,7 +308,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       if (this._config.bodySizeMetrics) {
         requestBodySize = sentBodySize;
         responseBodySize =
-          answer && (parseContentLength(readHeader(answer.headers, 'content-length')) ?? byteLength(answer.data));
+          answerBody && (parseContentLength(readHeader(answerBody.headers, 'content-length')) ?? byteLength(answerBody.data));
       }
       if (!span.isRecording()) return;
       const capture = this._capture;
@@ -308,7 +317,10 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
         if (answer) captureResponseHeaders(span, answer.headers, capture.isSensitiveHeader, capture.queryRedaction);
       }
       if (capture.requestBody && sentBodySize !== undefined) span.setAttribute(ATTR_HTTP_REQUEST_BODY_SIZE, sentBodySize);
-      if (capture.responseBody && answer) this._captureBody(span, answer.data, answer.headers, capture.responseBodyNames);
+      if (capture.responseBody && answerBody) {
+        const decodedByFetch = typeof Request === 'function' && answerBody.request instanceof Request;
+        this._captureBody(span, answerBody.data, answerBody.headers, capture.responseBodyNames, decodedByFetch);
+      }
     });
 
     const { responseHook } = this._config;
@@ -415,13 +427,14 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   }
 
   /** A body's attributes; `headers` give its content type and declared length. */
-  private _captureBody(span: Span, data: unknown, headers: unknown, names: BodyAttributeNames): void {
+  private _captureBody(span: Span, data: unknown, headers: unknown, names: BodyAttributeNames, decodedByFetch = false): void {
     const attributes = bodyAttributes(
       data,
       readHeader(headers, 'content-type'),
       readHeader(headers, 'content-length'),
       this._capture.maxBodyLength,
-      names
+      names,
+      isStillEncoded(readHeader(headers, 'content-encoding'), decodedByFetch)
     );
     if (attributes) span.setAttributes(attributes);
   }
