@@ -56,12 +56,36 @@ export const SUPPORTED_AXIOS_VERSIONS = ['>=1.5.0 <2'];
 // core, whose 2.x and 3.x lines require different versions of the API.
 const SUPPRESS_TRACING_KEY = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
 
-// dispatchRequest always hands the adapter an AxiosHeaders.
-const headerSetter: TextMapSetter<{ set(key: string, value: string): unknown }> = {
-  set(headers, key, value) {
-    headers.set(key, value);
-  },
-};
+/** What dispatchRequest hands the adapter as `config.headers`: an AxiosHeaders. */
+interface AxiosHeadersLike {
+  get(key: string): unknown;
+  set(key: string, value: unknown): unknown;
+  delete(key: string): unknown;
+}
+
+/**
+ * Injects the trace headers; returns what each of them held before, so that
+ * `restoreHeaders` can give the application back the headers it set (a config
+ * sent again from `response.config` must not carry this request's context).
+ */
+function injectTraceHeaders(requestContext: Context, headers: AxiosHeadersLike): Array<[string, unknown]> {
+  const replaced: Array<[string, unknown]> = [];
+  const setter: TextMapSetter<AxiosHeadersLike> = {
+    set(carrier, key, value) {
+      replaced.push([key, carrier.get(key)]);
+      carrier.set(key, value);
+    },
+  };
+  propagation.inject(requestContext, headers, setter);
+  return replaced;
+}
+
+function restoreHeaders(headers: AxiosHeadersLike, replaced: Array<[string, unknown]>): void {
+  for (const [key, previous] of replaced) {
+    if (previous === undefined) headers.delete(key);
+    else headers.set(key, previous);
+  }
+}
 
 /**
  * Each traced adapter, mapped to the adapter it stands in for. axios hands the
@@ -84,6 +108,13 @@ interface RequestState {
   readonly parentContext: Context;
   /** `performance.now()` when the application made the call. */
   readonly startTime: number;
+  /** The options in force at the call: a setConfig() while the request is in flight does not mix in others. */
+  readonly options: AxiosInstrumentationConfig;
+  readonly capture: ResolvedCapture;
+  /** The traced adapter has run once: a config handed back and sent again does not run it twice. */
+  dispatched?: boolean;
+  /** The trace headers' values before injection, put back when the request is done. */
+  replacedHeaders?: Array<[string, unknown]>;
   span?: Span;
   /** The span's attributes that the duration metric carries too. */
   metricAttributes?: Attributes;
@@ -193,7 +224,15 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
         return original.apply(this, arguments as unknown as [unknown, unknown]);
       }
       return instrumentation._onRequestCreated(
-        { axiosModule, instance: this, callConfig, parentContext, startTime: performance.now() },
+        {
+          axiosModule,
+          instance: this,
+          callConfig,
+          parentContext,
+          startTime: performance.now(),
+          options: instrumentation._config,
+          capture: instrumentation._capture,
+        },
         original
       );
     };
@@ -235,6 +274,11 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   ): Promise<AxiosResponse> {
     const { axiosModule } = state;
     const adapter = axiosModule.getAdapter(chosenAdapter || axiosModule.defaults?.adapter, config);
+    // Called again: axios was handed this adapter in a config it gave back
+    // (`response.config`) while the instrumentation was disabled. That request
+    // is untraced, like every other one made then.
+    if (state.dispatched) return adapter(config);
+    state.dispatched = true;
     let transportContext: Context | undefined;
     try {
       transportContext = this._beforeSend(state, config);
@@ -272,16 +316,19 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   private _beforeSend(state: RequestState, config: InternalAxiosRequestConfig): Context {
     const span = this._startSpan(state, config, config, undefined);
     state.config = config;
+    const { capture, options } = state;
     const requestContext = trace.setSpan(state.parentContext, span);
-    this._guard('injecting trace headers', () => propagation.inject(requestContext, config.headers, headerSetter));
-    if (this._capture.requestBody && span.isRecording()) {
+    this._guard('injecting trace headers', () => {
+      state.replacedHeaders = injectTraceHeaders(requestContext, config.headers as unknown as AxiosHeadersLike);
+    });
+    if (capture.requestBody && span.isRecording()) {
       this._guard('capturing the request body', () =>
-        this._captureBody(span, config.data, config.headers, this._capture.requestBodyNames)
+        this._captureBody(capture, span, config.data, config.headers, capture.requestBodyNames)
       );
     }
-    const { requestHook } = this._config;
+    const { requestHook } = options;
     if (requestHook) this._runHook('requestHook', () => requestHook(span, { config, url: state.urlFull }));
-    return this._config.keepTransportSpans ? requestContext : requestContext.setValue(SUPPRESS_TRACING_KEY, true);
+    return options.keepTransportSpans ? requestContext : requestContext.setValue(SUPPRESS_TRACING_KEY, true);
   }
 
   /** The server answered, or the transport failed: record the outcome and end the span. */
@@ -294,6 +341,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     // A HEAD's Content-Length is that of the body a GET would get: nothing was transferred.
     const answerBody = answer && !responseHasNoBody(config.method, answer.status) ? answer : undefined;
     const metricAttributes = state.metricAttributes as Attributes;
+    const { capture, options } = state;
     let requestBodySize: number | undefined;
     let responseBodySize: number | undefined;
 
@@ -302,16 +350,15 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       const userAgent = readHeader(sentHeaders, 'user-agent');
       if (userAgent !== undefined) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, userAgent);
       if (answer) collectMetricAttributes(applyResponse(span, answer), metricAttributes);
-      if (error !== undefined) collectMetricAttributes(applyFailure(span, error), metricAttributes);
+      if (error !== undefined) collectMetricAttributes(applyFailure(span, error, capture.queryRedaction), metricAttributes);
       // The transport sets Content-Length after the request body was captured.
       const sentBodySize = parseContentLength(readHeader(sentHeaders, 'content-length'));
-      if (this._config.bodySizeMetrics) {
+      if (options.bodySizeMetrics) {
         requestBodySize = sentBodySize;
         responseBodySize =
           answerBody && (parseContentLength(readHeader(answerBody.headers, 'content-length')) ?? byteLength(answerBody.data));
       }
       if (!span.isRecording()) return;
-      const capture = this._capture;
       if (capture.headers) {
         captureRequestHeaders(span, sentHeaders, capture.isSensitiveHeader, capture.queryRedaction);
         if (answer) captureResponseHeaders(span, answer.headers, capture.isSensitiveHeader, capture.queryRedaction);
@@ -319,15 +366,19 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       if (capture.requestBody && sentBodySize !== undefined) span.setAttribute(ATTR_HTTP_REQUEST_BODY_SIZE, sentBodySize);
       if (capture.responseBody && answerBody) {
         const decodedByFetch = typeof Request === 'function' && answerBody.request instanceof Request;
-        this._captureBody(span, answerBody.data, answerBody.headers, capture.responseBodyNames, decodedByFetch);
+        this._captureBody(capture, span, answerBody.data, answerBody.headers, capture.responseBodyNames, decodedByFetch);
       }
     });
 
-    const { responseHook } = this._config;
+    const { responseHook } = options;
     if (responseHook) {
       this._runHook('responseHook', () =>
         responseHook(span, error === undefined ? { config, response } : { config, response: errorResponse, error })
       );
+    }
+    const { replacedHeaders } = state;
+    if (replacedHeaders) {
+      this._guard('restoring the trace headers', () => restoreHeaders(config.headers as unknown as AxiosHeadersLike, replacedHeaders));
     }
     this._endRequest(state, span, requestBodySize, responseBodySize);
   }
@@ -341,8 +392,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     let span: Span | undefined;
     try {
       span = this._startSpan(state, state.callConfig, undefined, state.instance.defaults);
-      collectMetricAttributes(applyFailure(span, error), state.metricAttributes as Attributes);
-      const { responseHook } = this._config;
+      collectMetricAttributes(applyFailure(span, error, state.capture.queryRedaction), state.metricAttributes as Attributes);
+      const { responseHook } = state.options;
       if (responseHook) this._runHook('responseHook', () => responseHook(span as Span, { config: undefined, error }));
     } catch (failure) {
       this._diag.error('failed while recording a failure before dispatch', failure);
@@ -370,7 +421,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const attributes = requestAttributes(method, url);
     state.metricAttributes = {};
     collectMetricAttributes(attributes, state.metricAttributes);
-    state.urlFull = url && this._urlFull(url);
+    state.urlFull = url && this._urlFull(state, url);
     if (state.urlFull !== undefined) attributes[ATTR_URL_FULL] = state.urlFull;
     const span = this.tracer.startSpan(
       spanName(method),
@@ -401,38 +452,48 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   }
 
   /** `url.full`: credentials redacted, then the user's `urlFilter`. */
-  private _urlFull(url: URL): string | undefined {
+  private _urlFull(state: RequestState, url: URL): string | undefined {
     let redacted: URL;
     try {
-      redacted = redactUrl(url, this._capture.queryRedaction);
+      redacted = redactUrl(url, state.capture.queryRedaction);
     } catch (error) {
       this._diag.error('could not redact the URL; url.full is not recorded', error);
       return undefined;
     }
-    const { urlFilter } = this._config;
-    if (!urlFilter) return redacted.href;
+    const { urlFilter } = state.options;
+    // Taken before the filter runs: it may change the URL it is given and still fail.
+    const redactedHref = redacted.href;
+    if (!urlFilter) return redactedHref;
     let threw = false;
     const filtered: unknown = safeExecuteInTheMiddle(
       () => urlFilter(redacted),
-      (error) => {
-        if (!error) return;
-        threw = true;
-        this._diag.error('urlFilter threw; url.full is the redacted URL', error);
+      (error, result) => {
+        if (error) {
+          threw = true;
+          this._diag.error('urlFilter threw; url.full is the redacted URL', error);
+        } else this._reportRejection('urlFilter', result);
       },
       true
     );
     if (typeof filtered === 'string') return filtered;
     if (!threw) this._diag.error(`urlFilter returned ${typeof filtered}, not a string; url.full is the redacted URL`);
-    return redacted.href;
+    return redactedHref;
   }
 
   /** A body's attributes; `headers` give its content type and declared length. */
-  private _captureBody(span: Span, data: unknown, headers: unknown, names: BodyAttributeNames, decodedByFetch = false): void {
+  private _captureBody(
+    capture: ResolvedCapture,
+    span: Span,
+    data: unknown,
+    headers: unknown,
+    names: BodyAttributeNames,
+    decodedByFetch = false
+  ): void {
     const attributes = bodyAttributes(
       data,
       readHeader(headers, 'content-type'),
       readHeader(headers, 'content-length'),
-      this._capture.maxBodyLength,
+      capture.maxBodyLength,
       names,
       isStillEncoded(readHeader(headers, 'content-encoding'), decodedByFetch)
     );
@@ -444,7 +505,10 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     if (!ignoreRequestHook) return false;
     const ignored = safeExecuteInTheMiddle(
       () => ignoreRequestHook(callConfig),
-      (error) => error && this._diag.error('ignoreRequestHook threw; the request is traced', error),
+      (error, result) => {
+        if (error) this._diag.error('ignoreRequestHook threw; the request is traced', error);
+        else this._reportRejection('ignoreRequestHook', result);
+      },
       true
     );
     return ignored === true;
@@ -455,16 +519,21 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     safeExecuteInTheMiddle(
       run,
       (error, result) => {
-        // safeExecuteInTheMiddle runs this outside its own try, and a thenable's then() is user code too.
-        try {
-          if (error) this._diag.error(`${name} threw`, error);
-          else if (isThenable(result)) result.then(undefined, (reason) => this._diag.error(`${name} rejected`, reason));
-        } catch (thenError) {
-          this._diag.error(`${name} returned a thenable whose then() threw`, thenError);
-        }
+        if (error) this._diag.error(`${name} threw`, error);
+        else this._reportRejection(name, result);
       },
       true
     );
+  }
+
+  /** A callback that returned a promise: its rejection is reported, never left unhandled. */
+  private _reportRejection(name: string, result: unknown): void {
+    // safeExecuteInTheMiddle runs its callback outside its own try, and a thenable's then() is user code too.
+    try {
+      if (isThenable(result)) result.then(undefined, (reason) => this._diag.error(`${name} rejected`, reason));
+    } catch (thenError) {
+      this._diag.error(`${name} returned a thenable whose then() threw`, thenError);
+    }
   }
 
   /** Our own work on a request: a bug in it must never reach the application. */

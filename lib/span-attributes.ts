@@ -16,7 +16,7 @@ import {
   ERROR_TYPE_VALUE_OTHER,
   HTTP_REQUEST_METHOD_VALUE_OTHER,
 } from '@opentelemetry/semantic-conventions';
-import { redactUserinfo, serverAddress, serverPort } from './url';
+import { QueryRedaction, redactUrlsInText, serverAddress, serverPort } from './url';
 
 /** `error.type` of a request that the application cancelled. */
 export const ERROR_TYPE_CANCELED = 'ERR_CANCELED';
@@ -110,7 +110,7 @@ export function errorType(error: unknown): string {
  * and records the exception; `error.type` is the error's code unless the
  * response already gave it its status code (>= 400). Returns the attributes set.
  */
-export function applyFailure(span: Span, error: unknown): Attributes {
+export function applyFailure(span: Span, error: unknown, redaction: QueryRedaction): Attributes {
   if (isCancellation(error)) {
     span.setAttribute(ATTR_ERROR_TYPE, ERROR_TYPE_CANCELED);
     return { [ATTR_ERROR_TYPE]: ERROR_TYPE_CANCELED };
@@ -123,12 +123,12 @@ export function applyFailure(span: Span, error: unknown): Attributes {
   }
   // A URL with credentials can end up in a message (undici's "cannot be
   // constructed from a URL that includes credentials: <url>").
-  const message = redactUserinfo(error instanceof Error ? error.message : describe(error));
+  const message = redactUrlsInText(error instanceof Error ? error.message : describe(error), redaction);
   if (error instanceof Error) {
     span.recordException({
       name: error.name,
       message,
-      stack: error.stack === undefined ? undefined : redactUserinfo(error.stack),
+      stack: error.stack === undefined ? undefined : redactUrlsInText(error.stack, redaction),
       code: typeof (error as { code?: unknown }).code === 'string' ? (error as unknown as { code: string }).code : undefined,
     });
   } else {

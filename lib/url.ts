@@ -3,7 +3,12 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-/** Query keys whose values the HTTP conventions say to redact in `url.full`. */
+/**
+ * Query keys whose values are redacted in `url.full` by default, compared
+ * without regard to case: the keys the HTTP conventions name, the other AWS
+ * credentials, and the common names of tokens, API keys and passwords (as the
+ * default sensitive headers cover their header forms).
+ */
 export const DEFAULT_REDACTED_QUERY_PARAMS: readonly string[] = Object.freeze([
   'AWSAccessKeyId',
   'Signature',
@@ -12,6 +17,15 @@ export const DEFAULT_REDACTED_QUERY_PARAMS: readonly string[] = Object.freeze([
   'X-Amz-Signature',
   'X-Amz-Credential',
   'X-Amz-Security-Token',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'token',
+  'api_key',
+  'apikey',
+  'key',
+  'client_secret',
+  'password',
 ]);
 
 export const REDACTED = 'REDACTED';
@@ -26,6 +40,7 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Keys are compared in lower case: `Signature` and `signature` are the same credential. */
 export function compileQueryRedaction(keys: readonly string[]): QueryRedaction {
   if (keys.length === 0) return { keys: new Set(), mayContainKey: () => false };
   // The query is still encoded, so look for each key as a browser or axios may have written it.
@@ -33,8 +48,8 @@ export function compileQueryRedaction(keys: readonly string[]): QueryRedaction {
     const encoded = encodeURIComponent(key);
     return [key, encoded, encoded.replace(/%20/g, '+')];
   });
-  const anyKey = new RegExp(`[?&](?:${[...new Set(spellings)].map(escapeRegExp).join('|')})=`);
-  return { keys: new Set(keys), mayContainKey: (search) => anyKey.test(search) };
+  const anyKey = new RegExp(`[?&](?:${[...new Set(spellings)].map(escapeRegExp).join('|')})=`, 'i');
+  return { keys: new Set(keys.map((key) => key.toLowerCase())), mayContainKey: (search) => anyKey.test(search) };
 }
 
 /** axios' own `Axios.prototype.getUri`. */
@@ -121,7 +136,7 @@ function redactQuery(search: string, keys: ReadonlySet<string>): string {
         } catch {
           // an undecodable key is compared as it is
         }
-        return keys.has(decodedKey) ? `${key}=${REDACTED}` : pair;
+        return keys.has(decodedKey.toLowerCase()) ? `${key}=${REDACTED}` : pair;
       })
       .join('&')
   );
@@ -167,8 +182,19 @@ export function redactUrlString(value: string, redaction: QueryRedaction): strin
 const ABSOLUTE_WITH_SCHEME = /^[a-z][a-z\d+\-.]*:/i;
 
 /** Replaces the userinfo of every URL in a text (an error message, a stack). */
-export function redactUserinfo(text: string): string {
+function redactUserinfo(text: string): string {
   return text.replace(/\b([a-z][a-z\d+\-.]*:\/\/)[^\s/?#@]*@/gi, `$1${REDACTED}:${REDACTED}@`);
+}
+
+const URL_IN_TEXT = /\b[a-z][a-z\d+\-.]*:\/\/[^\s"'<>`]+/gi;
+
+/**
+ * `redactUrl` for every URL quoted in a text (undici's "cannot be constructed
+ * from a URL that includes credentials: <url>"): userinfo, the redacted query
+ * keys and the fragment.
+ */
+export function redactUrlsInText(text: string, redaction: QueryRedaction): string {
+  return redactUserinfo(text).replace(URL_IN_TEXT, (url) => redactUrlString(url, redaction));
 }
 
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443, 'ws:': 80, 'wss:': 443 };

@@ -25,7 +25,15 @@ import {
   ATTR_LOGFIRE_REQUEST_BODY_TEXT,
   ATTR_LOGFIRE_RESPONSE_BODY_TEXT,
 } from '../lib/semconv';
-import { compileQueryRedaction, GetUri, redactUrl, resolveRequestUrl, serverAddress, serverPort } from '../lib/url';
+import {
+  compileQueryRedaction,
+  GetUri,
+  redactUrl,
+  redactUrlsInText,
+  resolveRequestUrl,
+  serverAddress,
+  serverPort,
+} from '../lib/url';
 import { assertClientSpan, onlySpan } from './support/assertions';
 import { defaultHandler, TestServer } from './support/server';
 import { axios, resetInstrumentation } from './support/telemetry';
@@ -764,19 +772,26 @@ describe('url module: the pure helpers', () => {
       assert.strictEqual(redacted('https://example.com/p'), 'https://example.com/p');
     });
 
-    for (const key of ['AWSAccessKeyId', 'Signature', 'sig', 'X-Goog-Signature', 'X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token']) {
+    for (const key of DEFAULT_REDACTED_QUERY_PARAMS) {
       it(`replaces the value of ${key} with REDACTED, wherever it is in the query`, () => {
         assert.strictEqual(redacted(`https://h/p?${key}=secret%2Fvalue`), `https://h/p?${key}=REDACTED`);
         assert.strictEqual(redacted(`https://h/p?a=1&${key}=secret&b=2#frag`), `https://h/p?a=1&${key}=REDACTED&b=2`);
       });
     }
 
-    it('lists exactly the keys of the semantic conventions by default', () => {
-      assert.deepStrictEqual(
-        [...DEFAULT_REDACTED_QUERY_PARAMS],
-        ['AWSAccessKeyId', 'Signature', 'sig', 'X-Goog-Signature', 'X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token']
-      );
+    it('lists the keys of the semantic conventions by default, and the common names of tokens, API keys and passwords', () => {
+      for (const key of ['AWSAccessKeyId', 'Signature', 'sig', 'X-Goog-Signature', 'access_token', 'api_key', 'key', 'password']) {
+        assert.ok(DEFAULT_REDACTED_QUERY_PARAMS.includes(key), key);
+      }
       assert.ok(Object.isFrozen(DEFAULT_REDACTED_QUERY_PARAMS));
+    });
+
+    it('compares keys without regard to case', () => {
+      assert.strictEqual(
+        redacted('https://h/?SIG=1&signature=2&Access_Token=3&page=4'),
+        'https://h/?SIG=REDACTED&signature=REDACTED&Access_Token=REDACTED&page=4'
+      );
+      assert.strictEqual(redacted('https://h/?Tenant=t', compileQueryRedaction(['tenant'])), 'https://h/?Tenant=REDACTED');
     });
 
     it('leaves the encoding of every other parameter as it was', () => {
@@ -792,7 +807,7 @@ describe('url module: the pure helpers', () => {
     });
 
     it('leaves keys that merely contain a redacted key, or have no value', () => {
-      for (const url of ['https://h/?mysig=1', 'https://h/?sig', 'https://h/?signature=1', 'https://h/?x=sig=1']) {
+      for (const url of ['https://h/?mysig=1', 'https://h/?sig', 'https://h/?signatures=1', 'https://h/?x=sig=1', 'https://h/?keys=1']) {
         assert.strictEqual(redacted(url), url);
       }
     });
@@ -825,6 +840,18 @@ describe('url module: the pure helpers', () => {
       const none = compileQueryRedaction([]);
       assert.strictEqual(none.mayContainKey('?sig=1'), false);
       assert.strictEqual(redacted('https://u:p@h/?sig=1&Signature=2', none), 'https://REDACTED:REDACTED@h/?sig=1&Signature=2');
+    });
+
+    it('redactUrlsInText redacts every URL quoted in a message: userinfo, redacted keys, fragment; the rest of the text stays', () => {
+      const redaction = compileQueryRedaction(DEFAULT_REDACTED_QUERY_PARAMS);
+      assert.strictEqual(
+        redactUrlsInText(
+          'Request cannot be constructed from a URL that includes credentials: https://u:p@h/a?X-Amz-Signature=s&x=1#t\n    at f (file:///app/x.js:1:2)',
+          redaction
+        ),
+        'Request cannot be constructed from a URL that includes credentials: https://REDACTED:REDACTED@h/a?X-Amz-Signature=REDACTED&x=1\n    at f (file:///app/x.js:1:2)'
+      );
+      assert.strictEqual(redactUrlsInText('connect ECONNREFUSED 127.0.0.1:80', redaction), 'connect ECONNREFUSED 127.0.0.1:80');
     });
 
     it('redacts the URL in place and returns it', () => {

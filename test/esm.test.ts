@@ -8,7 +8,6 @@
 // imported, and this mocha process already has its one SDK and its CommonJS axios.
 
 import * as assert from 'assert';
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import type { IncomingHttpHeaders } from 'http';
 import * as path from 'path';
@@ -17,12 +16,12 @@ import { ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
 
 import { PACKAGE_NAME } from '../lib/version';
 import { assertClientSpan, assertPropagated } from './support/assertions';
+import { projectRoot, runNode } from './support/child';
 import { TestServer } from './support/server';
 import { resetInstrumentation } from './support/telemetry';
 
-// The compiled test runs from <outDir>/test, <outDir> being build/ inside the project.
+// The compiled test runs from <outDir>/test; its fixtures are written beside it.
 const outDir = path.resolve(__dirname, '..');
-const projectRoot = path.resolve(outDir, '..');
 const builtPackage = path.join(projectRoot, 'dist', 'index.js');
 
 // Starting node, the SDK and the loader hook takes 1-2 s here; a child is killed after this.
@@ -116,51 +115,14 @@ interface ChildOutput {
   facts: Map<string, unknown>;
 }
 
-/**
- * Runs `node <args>` from the project root, without blocking this process (it
- * serves the requests); kills it when it outlives CHILD_TIMEOUT_MS.
- */
-function runNode(args: string[]): Promise<ChildOutput> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: projectRoot,
-      env: {
-        // The parent's OTEL_* settings (e.g. capture-all) must not change what the child records.
-        ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_'))),
-        OTEL_TRACES_EXPORTER: 'none',
-        OTEL_METRICS_EXPORTER: 'none',
-        OTEL_LOGS_EXPORTER: 'none',
-        OTEL_LOG_LEVEL: 'error',
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const describeRun = () => `node ${args.join(' ')}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`;
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, CHILD_TIMEOUT_MS);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (timedOut) return reject(new Error(`killed after ${CHILD_TIMEOUT_MS} ms: ${describeRun()}`));
-      if (code !== 0) return reject(new Error(`exited with ${code ?? signal}: ${describeRun()}`));
-      const lines = stdout.split('\n');
-      const parsed = (prefix: string) =>
-        lines.filter((line) => line.startsWith(prefix)).map((line) => JSON.parse(line.slice(prefix.length)));
-      resolve({
-        stdout,
-        spans: parsed(SPAN_LINE) as ChildSpan[],
-        facts: new Map(parsed(FACT_LINE).map(({ name, value }: { name: string; value: unknown }) => [name, value])),
-      });
-    });
-  });
+/** Runs `node <args>` (see runNode); returns its spans and facts. */
+async function runNodeForSpans(args: string[]): Promise<ChildOutput> {
+  const run = await runNode(args, CHILD_TIMEOUT_MS);
+  return {
+    stdout: run.stdout,
+    spans: run.linesStartingWith(SPAN_LINE) as ChildSpan[],
+    facts: new Map((run.linesStartingWith(FACT_LINE) as Array<{ name: string; value: unknown }>).map(({ name, value }) => [name, value])),
+  };
 }
 
 /** The child's span, seen through the ReadableSpan fields the shared assertions read. */
@@ -230,13 +192,13 @@ describe('ESM: `import axios` is traced when the loader hook is registered first
   });
 
   it("`import axios from 'axios'` in an .mjs app: one CLIENT span with url.full, propagated to the server", async () => {
-    const { spans } = await runNode(['--import', fixture('register.mjs'), fixture('esm-app.mjs'), server.origin]);
+    const { spans } = await runNodeForSpans(['--import', fixture('register.mjs'), fixture('esm-app.mjs'), server.origin]);
     assert.strictEqual(spans.length, 1, `expected one span, got ${JSON.stringify(spans)}`);
     assertTracedOnce(spans, '/esm');
   });
 
   it('without the loader hook registered, the SDK alone does not see `import axios` (nor does --import hook.mjs)', async () => {
-    const { spans } = await runNode([
+    const { spans } = await runNodeForSpans([
       // Evaluating the hook module registers nothing: register() must be called.
       '--import',
       '@opentelemetry/instrumentation/hook.mjs',
@@ -249,7 +211,7 @@ describe('ESM: `import axios` is traced when the loader hook is registered first
   });
 
   it('the shipped example: `node --import ./examples/esm/register.mjs examples/esm/app.mjs` prints the span it propagated', async () => {
-    const { stdout } = await runNode(['--import', './examples/esm/register.mjs', 'examples/esm/app.mjs']);
+    const { stdout } = await runNodeForSpans(['--import', './examples/esm/register.mjs', 'examples/esm/app.mjs']);
     // ConsoleSpanExporter's output, then the app's own line.
     assert.match(stdout, /name: 'GET'/);
     assert.match(stdout, /'url\.full': 'http:\/\/127\.0\.0\.1:\d+\/get'/);
@@ -265,7 +227,7 @@ describe('ESM: `import axios` is traced when the loader hook is registered first
     let twinRequests: TestServer['received'];
     before(async () => {
       server.received.length = 0;
-      twin = await runNode(['--import', fixture('register.mjs'), fixture('twin-app.mjs'), server.origin]);
+      twin = await runNodeForSpans(['--import', fixture('register.mjs'), fixture('twin-app.mjs'), server.origin]);
       twinRequests = [...server.received];
     });
     beforeEach(() => server.received.push(...twinRequests));

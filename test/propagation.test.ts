@@ -4,9 +4,7 @@
  */
 
 import * as assert from 'assert';
-import * as http from 'http';
 import { context, SpanKind, trace } from '@opentelemetry/api';
-import { isWrapped } from '@opentelemetry/instrumentation';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
 import type { AxiosInstance, InternalAxiosRequestConfig } from 'axios';
@@ -14,7 +12,14 @@ import type { AxiosInstance, InternalAxiosRequestConfig } from 'axios';
 import { PACKAGE_NAME } from '../lib/version';
 import { assertClientSpan, assertPropagated, onlySpan } from './support/assertions';
 import { ReceivedRequest, TestServer } from './support/server';
-import { axios, finishedSpans, httpInstrumentation, resetInstrumentation, tracer } from './support/telemetry';
+import {
+  axios,
+  finishedSpans,
+  httpInstrumentation,
+  resetInstrumentation,
+  tracer,
+  withHttpInstrumentation,
+} from './support/telemetry';
 
 const BOGUS_TRACEPARENT = '00-0123456789abcdef0123456789abcdef-0123456789abcdef-01';
 
@@ -38,18 +43,6 @@ function spanFor(spans: ReadableSpan[], url: string): ReadableSpan {
   const matches = spans.filter((span) => span.attributes[ATTR_URL_FULL] === url);
   assert.strictEqual(matches.length, 1, `expected one span for ${url}, got ${matches.length}`);
   return matches[0];
-}
-
-/** Runs `work` with instrumentation-http patched, and always turns it off again. */
-async function withHttpInstrumentation<T>(work: () => Promise<T>): Promise<T> {
-  httpInstrumentation.enable();
-  // Otherwise a test of "no http span" would pass without instrumentation-http at work.
-  assert.ok(isWrapped(http.request), 'instrumentation-http has patched http.request');
-  try {
-    return await work();
-  } finally {
-    httpInstrumentation.disable();
-  }
 }
 
 describe('propagation: the server receives the traceparent of the axios span', () => {

@@ -28,7 +28,8 @@ export type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body
  * - anything else: a JSON echo of the request (method, path, headers, body).
  */
 export const defaultHandler: Handler = (req, res, body) => {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  // Prefixed, not resolved: a target like '//[x]/a' would be read as a host.
+  const url = new URL('http://localhost' + (req.url ?? '/'));
   const size = Number(url.searchParams.get('size') ?? 0);
   const status = /^\/status\/(\d{3})$/.exec(url.pathname);
   const redirect = /^\/redirect\/(\d+)$/.exec(url.pathname);

@@ -6,9 +6,12 @@
 // Loaded by mocha before every test file (.mocharc.json `require`): one real
 // SDK, the instrumentations, then axios, in the order users set them up.
 
+import * as assert from 'assert';
+import * as http from 'http';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { isWrapped } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import {
   BasicTracerProvider,
@@ -79,6 +82,18 @@ export function resetInstrumentation(config: AxiosInstrumentationConfig = {}): v
 /** The names of the spans started since the last reset that have not ended. */
 export function openSpanNames(): string[] {
   return [...openSpanTracker.open].map((span) => span.name);
+}
+
+/** Runs `work` with instrumentation-http patched, and always turns it off again. */
+export async function withHttpInstrumentation<T>(work: () => Promise<T>): Promise<T> {
+  httpInstrumentation.enable();
+  // Otherwise a test of "no http span" would pass without instrumentation-http at work.
+  assert.ok(isWrapped(http.request), 'instrumentation-http has patched http.request');
+  try {
+    return await work();
+  } finally {
+    httpInstrumentation.disable();
+  }
 }
 
 export function finishedSpans(): ReadableSpan[] {
