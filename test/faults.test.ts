@@ -296,6 +296,19 @@ describe('faults: real servers failing in every way give the application what it
   });
   beforeEach(() => resetInstrumentation());
 
+  /** One test per adapter and fault: a GET of the raw server's path fails as it does untraced, as expected. */
+  function itFailsAsUntraced(faults: Array<[string, string, Record<AdapterName, FaultExpectation>]>): void {
+    for (const adapter of ADAPTERS) {
+      for (const [how, path, expectations] of faults) {
+        it(`${adapter} adapter, ${how}: the same error as untraced, one ERROR span with error.type ${String(expectations[adapter].span.errorType)}`, async () => {
+          const url = raw.url(path);
+          const { outcome, span } = await oneSpanBothWays(() => axios.get(url, { adapter }));
+          assertFault(outcome, span, 'GET', url, expectations[adapter]);
+        });
+      }
+    }
+  }
+
   describe('the connection breaks in the middle of the body (Content-Length promised 100 bytes, 10 came)', () => {
     const faults: Array<[string, string, Record<AdapterName, FaultExpectation>]> = [
       [
@@ -320,15 +333,7 @@ describe('faults: real servers failing in every way give the application what it
         },
       ],
     ];
-    for (const adapter of ADAPTERS) {
-      for (const [how, path, expectations] of faults) {
-        it(`${adapter} adapter, ${how}: the same error as untraced, one ERROR span with error.type ${String(expectations[adapter].span.errorType)}`, async () => {
-          const url = raw.url(path);
-          const { outcome, span } = await oneSpanBothWays(() => axios.get(url, { adapter }));
-          assertFault(outcome, span, 'GET', url, expectations[adapter]);
-        });
-      }
-    }
+    itFailsAsUntraced(faults);
   });
 
   describe('the connection breaks after the request, before any header', () => {
@@ -350,15 +355,7 @@ describe('faults: real servers failing in every way give the application what it
         },
       ],
     ];
-    for (const adapter of ADAPTERS) {
-      for (const [how, path, expectations] of faults) {
-        it(`${adapter} adapter, ${how}: the same error as untraced, one ERROR span with error.type ${String(expectations[adapter].span.errorType)}`, async () => {
-          const url = raw.url(path);
-          const { outcome, span } = await oneSpanBothWays(() => axios.get(url, { adapter }));
-          assertFault(outcome, span, 'GET', url, expectations[adapter]);
-        });
-      }
-    }
+    itFailsAsUntraced(faults);
   });
 
   describe('the timeout fires', () => {
