@@ -5,7 +5,7 @@
 
 import type { AxiosInstrumentationConfig } from './types';
 import { compileHeaderMatcher, DEFAULT_SENSITIVE_HEADERS, HeaderMatcher } from './headers';
-import { compileQueryRedaction, DEFAULT_REDACTED_QUERY_PARAMS, QueryRedaction } from './url';
+import { compileQueryRedaction, DEFAULT_REDACTED_QUERY_PARAMS, QueryRedaction, RequestUrlCache } from './url';
 import type { BodyAttributeNames } from './body';
 import {
   ATTR_AXIOS_REQUEST_BODY_TRUNCATED,
@@ -34,6 +34,8 @@ export interface ResolvedCapture {
   responseBodyNames: BodyAttributeNames;
   isSensitiveHeader: HeaderMatcher;
   queryRedaction: QueryRedaction;
+  /** The URLs of recent requests, described with this queryRedaction. */
+  urls: RequestUrlCache;
 }
 
 export interface ResolvedConfig {
@@ -57,6 +59,7 @@ export function resolveConfig(config: AxiosInstrumentationConfig): ResolvedConfi
     typeof config.maxBodyLength === 'number' && config.maxBodyLength >= 0
       ? Math.floor(config.maxBodyLength)
       : DEFAULT_MAX_BODY_LENGTH;
+  const queryRedaction = compileQueryRedaction(config.redactedQueryParams ?? DEFAULT_REDACTED_QUERY_PARAMS);
   return {
     captureAllOverlaps: config.captureAll === true && specificFlags.some((flag) => flag !== undefined),
     capture: {
@@ -75,7 +78,8 @@ export function resolveConfig(config: AxiosInstrumentationConfig): ResolvedConfi
         truncated: ATTR_AXIOS_RESPONSE_BODY_TRUNCATED,
       },
       isSensitiveHeader: compileHeaderMatcher(config.sensitiveHeaders ?? DEFAULT_SENSITIVE_HEADERS),
-      queryRedaction: compileQueryRedaction(config.redactedQueryParams ?? DEFAULT_REDACTED_QUERY_PARAMS),
+      queryRedaction,
+      urls: new RequestUrlCache(queryRedaction),
     },
   };
 }

@@ -9,10 +9,8 @@ import {
   context,
   createContextKey,
   diag,
-  propagation,
   Span,
   SpanKind,
-  TextMapSetter,
   trace,
 } from '@opentelemetry/api';
 import {
@@ -46,7 +44,8 @@ import { ClientMetrics, collectMetricAttributes } from './metrics';
 import { ATTR_HTTP_REQUEST_BODY_SIZE } from './semconv';
 import { applyFailure, applyResponse, normaliseMethod, requestAttributes, spanName } from './span-attributes';
 import type { AxiosInstrumentationConfig } from './types';
-import { redactUrl, resolveRequestUrl } from './url';
+import { AdapterHeaders, injectTraceHeaders, restoreHeaders } from './trace-headers';
+import { RequestUrl, requestUrlString } from './url';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
 export const SUPPORTED_AXIOS_VERSIONS = ['>=1.5.0 <2'];
@@ -56,47 +55,19 @@ export const SUPPORTED_AXIOS_VERSIONS = ['>=1.5.0 <2'];
 // core, whose 2.x and 3.x lines require different versions of the API.
 const SUPPRESS_TRACING_KEY = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
 
-/** What dispatchRequest hands the adapter as `config.headers`: an AxiosHeaders. */
-interface AxiosHeadersLike {
-  get(key: string): unknown;
-  set(key: string, value: unknown): unknown;
-  delete(key: string): unknown;
-}
-
 /**
- * Injects the trace headers; returns what each of them held before, so that
- * `restoreHeaders` can give the application back the headers it set (a config
- * sent again from `response.config` must not carry this request's context).
- */
-function injectTraceHeaders(requestContext: Context, headers: AxiosHeadersLike): Array<[string, unknown]> {
-  const replaced: Array<[string, unknown]> = [];
-  const setter: TextMapSetter<AxiosHeadersLike> = {
-    set(carrier, key, value) {
-      replaced.push([key, carrier.get(key)]);
-      carrier.set(key, value);
-    },
-  };
-  propagation.inject(requestContext, headers, setter);
-  return replaced;
-}
-
-function restoreHeaders(headers: AxiosHeadersLike, replaced: Array<[string, unknown]>): void {
-  for (const [key, previous] of replaced) {
-    if (previous === undefined) headers.delete(key);
-    else headers.set(key, previous);
-  }
-}
-
-/**
- * Each traced adapter, mapped to the adapter it stands in for. axios hands the
+ * Each traced adapter carries the adapter it stands in for. axios hands the
  * config back on `response.config` and `error.config`, our adapter in it, and
  * retrying with that config (axios-retry, a token refresh) must not run the
- * first request's adapter inside the second.
+ * first request's adapter inside the second. (A property, not a WeakMap: an
+ * entry per request in a WeakMap cost more than the rest of the call's setup.)
  */
-const chosenAdapters = new WeakMap<object, unknown>();
+const CHOSEN_ADAPTER = Symbol('opentelemetry-instrumentation-axios: the adapter a traced adapter stands in for');
+
+type TracedAdapter = ((config: InternalAxiosRequestConfig) => Promise<AxiosResponse>) & { [CHOSEN_ADAPTER]?: unknown };
 
 function unwrapAdapter(adapter: unknown): unknown {
-  return typeof adapter === 'function' && chosenAdapters.has(adapter) ? chosenAdapters.get(adapter) : adapter;
+  return typeof adapter === 'function' && CHOSEN_ADAPTER in adapter ? (adapter as TracedAdapter)[CHOSEN_ADAPTER] : adapter;
 }
 
 /** One axios call on its way from the application to the server and back. */
@@ -113,8 +84,8 @@ interface RequestState {
   readonly capture: ResolvedCapture;
   /** The traced adapter has run once: a config handed back and sent again does not run it twice. */
   dispatched?: boolean;
-  /** The trace headers' values before injection, put back when the request is done. */
-  replacedHeaders?: Array<[string, unknown]>;
+  /** The trace headers injected, taken out again when the request is done. */
+  injectedHeaders?: ReturnType<typeof injectTraceHeaders>;
   span?: Span;
   /** The span's attributes that the duration metric carries too. */
   metricAttributes?: Attributes;
@@ -245,8 +216,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const { callConfig, instance } = state;
     // Resolved as axios' mergeConfig() would (the call's adapter, else the instance's).
     const chosenAdapter = unwrapAdapter(callConfig.adapter !== undefined ? callConfig.adapter : instance.defaults?.adapter);
-    const tracedAdapter = (config: InternalAxiosRequestConfig) => this._onRequestDispatched(state, config, chosenAdapter);
-    chosenAdapters.set(tracedAdapter, chosenAdapter);
+    const tracedAdapter: TracedAdapter = (config) => this._onRequestDispatched(state, config, chosenAdapter);
+    tracedAdapter[CHOSEN_ADAPTER] = chosenAdapter;
     const tracedConfig = { ...callConfig, adapter: tracedAdapter };
     let result: Promise<unknown>;
     try {
@@ -319,7 +290,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const { capture, options } = state;
     const requestContext = trace.setSpan(state.parentContext, span);
     this._guard('injecting trace headers', () => {
-      state.replacedHeaders = injectTraceHeaders(requestContext, config.headers as unknown as AxiosHeadersLike);
+      state.injectedHeaders = injectTraceHeaders(requestContext, config.headers as unknown as AdapterHeaders);
     });
     if (capture.requestBody && span.isRecording()) {
       this._guard('capturing the request body', () =>
@@ -352,7 +323,10 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       if (answer) collectMetricAttributes(applyResponse(span, answer), metricAttributes);
       if (error !== undefined) collectMetricAttributes(applyFailure(span, error, capture.queryRedaction), metricAttributes);
       // The transport sets Content-Length after the request body was captured.
-      const sentBodySize = parseContentLength(readHeader(sentHeaders, 'content-length'));
+      const sentBodySize =
+        options.bodySizeMetrics || capture.requestBody
+          ? parseContentLength(readHeader(sentHeaders, 'content-length'))
+          : undefined;
       if (options.bodySizeMetrics) {
         requestBodySize = sentBodySize;
         responseBodySize =
@@ -376,9 +350,9 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
         responseHook(span, error === undefined ? { config, response } : { config, response: errorResponse, error })
       );
     }
-    const { replacedHeaders } = state;
-    if (replacedHeaders) {
-      this._guard('restoring the trace headers', () => restoreHeaders(config.headers as unknown as AxiosHeadersLike, replacedHeaders));
+    const { injectedHeaders } = state;
+    if (injectedHeaders) {
+      this._guard('restoring the trace headers', () => restoreHeaders(config.headers as unknown as AdapterHeaders, injectedHeaders));
     }
     this._endRequest(state, span, requestBodySize, responseBodySize);
   }
@@ -416,7 +390,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     defaults: AxiosInstanceLike['defaults']
   ): Span {
     const method = normaliseMethod(finalConfig ? finalConfig.method : (urlConfig.method ?? defaults?.method));
-    const url = resolveRequestUrl(state.axiosModule.Axios.prototype.getUri, urlConfig, defaults);
+    const href = requestUrlString(state.axiosModule.Axios.prototype.getUri, urlConfig, defaults);
+    const url = href === undefined ? undefined : state.capture.urls.describe(href);
     // Address attributes are read before urlFilter, which may change the URL it gets.
     const attributes = requestAttributes(method, url);
     state.metricAttributes = {};
@@ -452,18 +427,16 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   }
 
   /** `url.full`: credentials redacted, then the user's `urlFilter`. */
-  private _urlFull(state: RequestState, url: URL): string | undefined {
-    let redacted: URL;
-    try {
-      redacted = redactUrl(url, state.capture.queryRedaction);
-    } catch (error) {
-      this._diag.error('could not redact the URL; url.full is not recorded', error);
+  private _urlFull(state: RequestState, url: RequestUrl): string | undefined {
+    const { redactedHref } = url;
+    if (redactedHref === undefined) {
+      this._diag.error('could not redact the URL; url.full is not recorded');
       return undefined;
     }
     const { urlFilter } = state.options;
-    // Taken before the filter runs: it may change the URL it is given and still fail.
-    const redactedHref = redacted.href;
     if (!urlFilter) return redactedHref;
+    // A URL of its own for each call: the filter may change the one it is given and still fail.
+    const redacted = new URL(redactedHref);
     let threw = false;
     const filtered: unknown = safeExecuteInTheMiddle(
       () => urlFilter(redacted),

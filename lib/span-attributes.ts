@@ -16,7 +16,7 @@ import {
   ERROR_TYPE_VALUE_OTHER,
   HTTP_REQUEST_METHOD_VALUE_OTHER,
 } from '@opentelemetry/semantic-conventions';
-import { QueryRedaction, redactUrlsInText, serverAddress, serverPort } from './url';
+import { QueryRedaction, redactUrlsInText, RequestUrl } from './url';
 
 /** `error.type` of a request that the application cancelled. */
 export const ERROR_TYPE_CANCELED = 'ERR_CANCELED';
@@ -41,14 +41,13 @@ export function spanName(method: NormalisedMethod): string {
 }
 
 /** The attributes known before the request leaves; samplers see them. */
-export function requestAttributes(method: NormalisedMethod, url: URL | undefined): Attributes {
+export function requestAttributes(method: NormalisedMethod, url: RequestUrl | undefined): Attributes {
   const attributes: Attributes = { [ATTR_HTTP_REQUEST_METHOD]: method.method };
   if (method.original !== undefined) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = method.original;
   if (url) {
-    attributes[ATTR_SERVER_ADDRESS] = serverAddress(url);
-    const port = serverPort(url);
-    if (port !== undefined) attributes[ATTR_SERVER_PORT] = port;
-    attributes[ATTR_URL_SCHEME] = url.protocol.slice(0, -1);
+    attributes[ATTR_SERVER_ADDRESS] = url.serverAddress;
+    if (url.serverPort !== undefined) attributes[ATTR_SERVER_PORT] = url.serverPort;
+    attributes[ATTR_URL_SCHEME] = url.scheme;
   }
   return attributes;
 }

@@ -84,26 +84,32 @@ function hasParams(params: unknown): boolean {
 }
 
 /**
- * The URL axios will request: baseURL joined, params serialised, as the adapter
- * builds it. Without params, the path is joined here as axios joins it; with
- * params, axios' own `getUri` serialises them (with the config's
+ * The URL axios will request, as a string: baseURL joined, params serialised,
+ * as the adapter builds it. Without params, the path is joined here as axios
+ * joins it; with params, axios' own `getUri` serialises them (with the config's
  * paramsSerializer), given only the keys that shape the URL: getUri merges
  * whatever it gets with the defaults, and merging a whole config on every
- * request costs more than the rest of the span. Undefined when it is not an
- * absolute URL (a relative URL with no baseURL) or cannot be parsed.
+ * request costs more than the rest of the span. Undefined when getUri throws.
  */
-export function resolveRequestUrl(getUri: GetUri, config: UrlConfig, defaults: UrlConfig = {}): URL | undefined {
-  try {
-    if (hasParams(config.params) || hasParams(defaults.params)) {
-      return new URL(getUri.call({ defaults: urlParts(defaults) }, urlParts(config)));
+export function requestUrlString(getUri: GetUri, config: UrlConfig, defaults: UrlConfig = {}): string | undefined {
+  if (hasParams(config.params) || hasParams(defaults.params)) {
+    try {
+      const uri: unknown = getUri.call({ defaults: urlParts(defaults) }, urlParts(config));
+      return typeof uri === 'string' ? uri : undefined;
+    } catch {
+      return undefined;
     }
-    return new URL(
-      fullPath({
-        baseURL: config.baseURL !== undefined ? config.baseURL : defaults.baseURL,
-        url: config.url,
-        allowAbsoluteUrls: config.allowAbsoluteUrls !== undefined ? config.allowAbsoluteUrls : defaults.allowAbsoluteUrls,
-      })
-    );
+  }
+  return fullPath({
+    baseURL: config.baseURL !== undefined ? config.baseURL : defaults.baseURL,
+    url: config.url,
+    allowAbsoluteUrls: config.allowAbsoluteUrls !== undefined ? config.allowAbsoluteUrls : defaults.allowAbsoluteUrls,
+  });
+}
+
+function parseUrl(href: string): URL | undefined {
+  try {
+    return new URL(href);
   } catch {
     return undefined;
   }
@@ -207,4 +213,61 @@ export function serverAddress(url: URL): string {
   // IPv6 hosts come bracketed from URL; the conventions want the bare address.
   const host = url.hostname;
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/** What a span takes from the URL of a request. */
+export interface RequestUrl {
+  serverAddress: string;
+  serverPort: number | undefined;
+  /** Without the colon. */
+  scheme: string;
+  /** The URL with `redactUrl` applied: what `url.full` holds unless a urlFilter changes it. */
+  redactedHref: string | undefined;
+}
+
+/** Undefined when `href` is not an absolute URL (a relative URL with no baseURL) or cannot be parsed. */
+export function describeRequestUrl(href: string, redaction: QueryRedaction): RequestUrl | undefined {
+  const url = parseUrl(href);
+  if (!url) return undefined;
+  const description: RequestUrl = {
+    serverAddress: serverAddress(url),
+    serverPort: serverPort(url),
+    scheme: url.protocol.slice(0, -1),
+    redactedHref: undefined,
+  };
+  try {
+    description.redactedHref = redactUrl(url, redaction).href;
+  } catch {
+    // no url.full rather than an unredacted one
+  }
+  return description;
+}
+
+/** Longer URLs are described afresh every time rather than kept. */
+const LONGEST_CACHED_URL = 2048;
+
+/**
+ * Parsing and redacting a URL costs about a microsecond, the largest part of a
+ * span's own attributes, and a service calls the same few URLs again and
+ * again: the descriptions of recent URLs are kept (for one redaction config;
+ * setConfig() makes a new cache) and all dropped at once when `capacity` is
+ * reached, so a service calling unbounded distinct URLs holds at most that many.
+ */
+export class RequestUrlCache {
+  private readonly descriptions = new Map<string, RequestUrl | undefined>();
+
+  constructor(
+    private readonly redaction: QueryRedaction,
+    private readonly capacity = 512
+  ) {}
+
+  describe(href: string): RequestUrl | undefined {
+    if (this.descriptions.has(href)) return this.descriptions.get(href);
+    const description = describeRequestUrl(href, this.redaction);
+    if (href.length <= LONGEST_CACHED_URL) {
+      if (this.descriptions.size >= this.capacity) this.descriptions.clear();
+      this.descriptions.set(href, description);
+    }
+    return description;
+  }
 }

@@ -30,7 +30,9 @@ import {
   GetUri,
   redactUrl,
   redactUrlsInText,
-  resolveRequestUrl,
+  describeRequestUrl,
+  RequestUrlCache,
+  requestUrlString,
   serverAddress,
   serverPort,
 } from '../lib/url';
@@ -882,31 +884,64 @@ describe('url module: the pure helpers', () => {
     });
   });
 
-  describe('resolveRequestUrl', () => {
+  describe('requestUrlString', () => {
     const getUri = axios.Axios.prototype.getUri as GetUri;
     const params = { a: 'x y', b: [1, 2] };
 
     it('builds the URL as axios would: baseURL joined, params serialised', () => {
-      const url = resolveRequestUrl(getUri, { baseURL: 'http://h:1/api/', url: 'items', params });
-      assert.strictEqual(url?.href, axios.getUri({ baseURL: 'http://h:1/api/', url: 'items', params }));
-      assert.strictEqual(url?.pathname, '/api/items');
-      assert.strictEqual(url?.searchParams.get('a'), 'x y');
+      const href = requestUrlString(getUri, { baseURL: 'http://h:1/api/', url: 'items', params });
+      assert.strictEqual(href, axios.getUri({ baseURL: 'http://h:1/api/', url: 'items', params }));
+      const url = new URL(href as string);
+      assert.strictEqual(url.pathname, '/api/items');
+      assert.strictEqual(url.searchParams.get('a'), 'x y');
     });
 
     it("applies the defaults' baseURL under the config's own", () => {
-      assert.strictEqual(resolveRequestUrl(getUri, { url: 'items' }, { baseURL: 'http://d/' })?.href, 'http://d/items');
-      assert.strictEqual(
-        resolveRequestUrl(getUri, { url: 'items', baseURL: 'http://c/' }, { baseURL: 'http://d/' })?.href,
-        'http://c/items'
-      );
+      assert.strictEqual(requestUrlString(getUri, { url: 'items' }, { baseURL: 'http://d/' }), 'http://d/items');
+      assert.strictEqual(requestUrlString(getUri, { url: 'items', baseURL: 'http://c/' }, { baseURL: 'http://d/' }), 'http://c/items');
     });
 
-    it('is undefined for a relative URL without baseURL, and when getUri throws', () => {
-      assert.strictEqual(resolveRequestUrl(getUri, { url: '/relative' }), undefined);
+    it('is undefined when getUri throws, and a relative URL without baseURL is not described', () => {
       const throwing: GetUri = () => {
         throw new Error('no');
       };
-      assert.strictEqual(resolveRequestUrl(throwing, { url: 'http://h/', params: { a: 1 } }), undefined, 'getUri serialises params');
+      assert.strictEqual(requestUrlString(throwing, { url: 'http://h/', params: { a: 1 } }), undefined, 'getUri serialises params');
+      const relative = requestUrlString(getUri, { url: '/relative' });
+      assert.strictEqual(relative, '/relative');
+      assert.strictEqual(describeRequestUrl(relative as string, compileQueryRedaction(['sig'])), undefined);
+    });
+  });
+
+  describe('RequestUrlCache', () => {
+    const redaction = compileQueryRedaction(['sig']);
+
+    it('describes a URL as describeRequestUrl does, the second time from the cache', () => {
+      const cache = new RequestUrlCache(redaction);
+      const href = 'http://user:pw@[::1]:8080/a?sig=s3cret&b=1#frag';
+      const expected = {
+        serverAddress: '::1',
+        serverPort: 8080,
+        scheme: 'http',
+        redactedHref: 'http://REDACTED:REDACTED@[::1]:8080/a?sig=REDACTED&b=1',
+      };
+      assert.deepStrictEqual(describeRequestUrl(href, redaction), expected);
+      const first = cache.describe(href);
+      assert.deepStrictEqual(first, expected);
+      assert.strictEqual(cache.describe(href), first, 'the same description, not parsed again');
+      assert.strictEqual(cache.describe('not a url'), undefined);
+      assert.strictEqual(cache.describe('not a url'), undefined);
+    });
+
+    it('holds at most its capacity, and does not keep very long URLs', () => {
+      const cache = new RequestUrlCache(redaction, 2);
+      const a = cache.describe('http://h/a');
+      cache.describe('http://h/b');
+      assert.strictEqual(cache.describe('http://h/a'), a);
+      cache.describe('http://h/c'); // full: everything kept so far is dropped
+      assert.notStrictEqual(cache.describe('http://h/a'), a);
+      assert.deepStrictEqual(cache.describe('http://h/a'), a);
+      const long = 'http://h/' + 'x'.repeat(3000);
+      assert.notStrictEqual(cache.describe(long), cache.describe(long));
     });
   });
 });
