@@ -351,16 +351,17 @@ function writeResults(report) {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-/** A horizontal bar per mode: CPU overhead over the baseline, in percent, both methods. */
+/** A horizontal bar per mode and method: overhead over the baseline, in percent. */
 function chart(report) {
   const rows = Object.values(report.processes).filter((entry) => entry.mode !== 'baseline');
   const width = 760;
-  const rowHeight = 34;
+  const rowHeight = 46;
   const left = 230;
   const top = 40;
   const overheads = rows.flatMap((entry) => [
     (entry.cpuRatio - 1) * 100,
     ((report.toggled[key(entry.mode, entry.size)]?.cpuRatio ?? 1) - 1) * 100,
+    ((report.instructions[key(entry.mode, entry.size)]?.ratio ?? 1) - 1) * 100,
   ]);
   const max = Math.max(10, ...overheads.map(Math.abs));
   const scale = (width - left - 80) / max;
@@ -370,27 +371,36 @@ function chart(report) {
       const processes = (entry.cpuRatio - 1) * 100;
       const toggledRatio = report.toggled[key(entry.mode, entry.size)]?.cpuRatio;
       const toggledPct = toggledRatio === undefined ? undefined : (toggledRatio - 1) * 100;
+      const instructionRatio = report.instructions[key(entry.mode, entry.size)]?.ratio;
+      const instructionPct = instructionRatio === undefined ? undefined : (instructionRatio - 1) * 100;
       const bar = (value, dy, color) =>
         `<rect x="${left}" y="${y + dy}" width="${Math.max(1, Math.max(0, value) * scale).toFixed(1)}" height="11" fill="${color}"/>` +
         `<text x="${left + Math.max(0, value) * scale + 6}" y="${y + dy + 10}" font-size="11">${value.toFixed(1)}%</text>`;
       return (
         `<text x="${left - 8}" y="${y + 15}" font-size="12" text-anchor="end">${entry.mode} (${entry.size})</text>` +
         bar(processes, 2, '#7aa6d6') +
-        (toggledPct === undefined ? '' : bar(toggledPct, 15, '#2b5f9e'))
+        (toggledPct === undefined ? '' : bar(toggledPct, 15, '#2b5f9e')) +
+        (instructionPct === undefined ? '' : bar(instructionPct, 28, '#d08a2c'))
       );
     })
     .join('\n');
   const height = top + rows.length * rowHeight + 30;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
-<text x="10" y="20" font-size="14" font-weight="bold">Client CPU per request over the baseline (SDK, active span, no instrumentation)</text>
-<rect x="${left}" y="${height - 20}" width="10" height="10" fill="#7aa6d6"/><text x="${left + 14}" y="${height - 11}" font-size="11">fresh processes (medians)</text>
-<rect x="${left + 180}" y="${height - 20}" width="10" height="10" fill="#2b5f9e"/><text x="${left + 194}" y="${height - 11}" font-size="11">toggled blocks in one process (median ratio)</text>
+<text x="10" y="20" font-size="14" font-weight="bold">Client work per request over the baseline (SDK, active span, no instrumentation)</text>
+<rect x="${left - 210}" y="${height - 20}" width="10" height="10" fill="#7aa6d6"/><text x="${left - 196}" y="${height - 11}" font-size="11">CPU, fresh processes</text>
+<rect x="${left - 70}" y="${height - 20}" width="10" height="10" fill="#2b5f9e"/><text x="${left - 56}" y="${height - 11}" font-size="11">CPU, toggled blocks</text>
+<rect x="${left + 80}" y="${height - 20}" width="10" height="10" fill="#d08a2c"/><text x="${left + 94}" y="${height - 11}" font-size="11">instructions, paired with a baseline (callgrind)</text>
 ${bars}
 </svg>
 `;
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+// `node -e "require('./bench/run').writeResults(require('./bench/results/results.json'))"` redraws a run's report.
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
+
+module.exports = { writeResults };
