@@ -56,11 +56,18 @@ const setter: TextMapSetter<{ headers: AdapterHeaders; injected: InjectedHeader[
 /**
  * Injects the trace headers; returns what `restoreHeaders` needs to give the
  * application back the headers it set (a config sent again from
- * `response.config` must not carry this request's context).
+ * `response.config` must not carry this request's context). A propagator that
+ * throws half-way has what it wrote taken out again before the error goes on:
+ * the request leaves as untraced, not with part of a context.
  */
 export function injectTraceHeaders(requestContext: Context, headers: AdapterHeaders): InjectedHeader[] {
   const injected: InjectedHeader[] = [];
-  propagation.inject(requestContext, { headers, injected }, setter);
+  try {
+    propagation.inject(requestContext, { headers, injected }, setter);
+  } catch (error) {
+    restoreHeaders(headers, injected);
+    throw error;
+  }
   return injected;
 }
 

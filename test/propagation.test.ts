@@ -4,7 +4,8 @@
  */
 
 import * as assert from 'assert';
-import { context, SpanKind, trace } from '@opentelemetry/api';
+import { context, propagation, SpanKind, TextMapPropagator, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
 import type { AxiosInstance, InternalAxiosRequestConfig } from 'axios';
@@ -220,6 +221,36 @@ describe('propagation: the server receives the traceparent of the axios span', (
         assert.strictEqual(span.parentSpanContext?.spanId, parent.spanContext().spanId, String(span.attributes[ATTR_URL_FULL]));
       }
       assert.strictEqual(clientSpans().length, 2);
+    });
+  });
+  describe('a propagator that throws after writing a header', () => {
+    const HALF_WRITTEN = 'x-written-before-the-throw';
+    const throwsHalfWay: TextMapPropagator = {
+      inject(_context, carrier, setter) {
+        setter.set(carrier, HALF_WRITTEN, 'part of a context');
+        throw new Error('a propagator bug');
+      },
+      extract: (extractContext) => extractContext,
+      fields: () => [HALF_WRITTEN],
+    };
+    before(() => {
+      propagation.disable();
+      propagation.setGlobalPropagator(throwsHalfWay);
+    });
+    after(() => {
+      propagation.disable();
+      propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    });
+
+    it('the request leaves without what it wrote, and the config handed back has none of it', async () => {
+      const url = server.url('/half-way');
+      const response = await axios.get(url, { headers: { 'x-application': 'kept' } });
+      assert.strictEqual(response.status, 200);
+      const received = receivedAt(server, '/half-way').headers;
+      assert.strictEqual(received[HALF_WRITTEN], undefined, 'the half-written header was not sent');
+      assert.strictEqual(received['x-application'], 'kept');
+      assert.strictEqual(response.config.headers.has(HALF_WRITTEN), false, 'nothing is left in response.config');
+      assertClientSpan(onlySpan(), { method: 'GET', url, status: 200 });
     });
   });
 });
