@@ -223,6 +223,7 @@ describe('propagation: the server receives the traceparent of the axios span', (
       assert.strictEqual(clientSpans().length, 2);
     });
   });
+
   describe('a propagator that throws after writing a header', () => {
     const HALF_WRITTEN = 'x-written-before-the-throw';
     const throwsHalfWay: TextMapPropagator = {
