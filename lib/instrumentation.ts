@@ -118,11 +118,51 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   // Set by _updateMetricInstruments(), which the base-class constructor calls.
   declare private _metrics: ClientMetrics;
 
-  /** Every copy of axios seen, so that disable() and enable() reach them all, not only the last one loaded. */
-  private readonly _axiosModules = new Map<AxiosPrototype, AxiosModule>();
+  /**
+   * Every copy of axios seen, by the module hook or through manuallyInstrument(),
+   * so that disable() and enable() reach them all, not only the last one loaded.
+   * Created on first use: the base-class constructor calls enable().
+   */
+  declare private _knownAxiosCopies: Map<AxiosPrototype, AxiosModule> | undefined;
+  /** Whether the copies are to be patched: enable() and disable() of the base class keep no flag we can read everywhere. */
+  declare private _patching: boolean;
 
   constructor(config: AxiosInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  /**
+   * Traces a copy of axios that no module-load hook can see: one inlined by a
+   * bundler, one loaded where require and import hooks do not exist (browsers,
+   * ESM on Bun and Deno), or one imported before the SDK was set up. Pass the
+   * axios default export (or any object carrying `Axios` and `getAdapter`).
+   * The copy is patched now if the instrumentation is enabled, else when it
+   * is; disable() and enable() reach it like any other. Calling it again, or
+   * for a copy the module hook already patched, changes nothing.
+   */
+  manuallyInstrument(axios: unknown): void {
+    const axiosModule = findAxiosModule(axios);
+    if (!axiosModule) {
+      this._diag.warn('manuallyInstrument() was given something that is not axios 1.x; nothing was patched');
+      return;
+    }
+    this._rememberAxiosCopy(axiosModule);
+    if (this._patching) this._patchAllCopies();
+  }
+
+  // The Node base class hooks module loading in enable() and unpatches hooked
+  // modules in disable(); the browser base class leaves both to us. Either way
+  // the copies handed to manuallyInstrument() follow the switch too.
+  override enable(): void {
+    if (typeof super.enable === 'function') super.enable();
+    this._patching = true;
+    this._patchAllCopies();
+  }
+
+  override disable(): void {
+    this._patching = false;
+    if (typeof super.disable === 'function') super.disable();
+    this._unpatchAll();
   }
 
   override setConfig(config: AxiosInstrumentationConfig = {}): void {
@@ -162,20 +202,31 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       this._diag.debug('axios was loaded but its exports do not look like axios 1.x; not patched');
       return moduleExports;
     }
-    this._axiosModules.set(axiosModule.Axios.prototype, axiosModule);
+    this._rememberAxiosCopy(axiosModule);
     // The base class re-patches only the last module it loaded on enable();
     // walking every known copy also restores the ESM/CJS twin.
-    for (const [prototype, module] of this._axiosModules) {
+    this._patchAllCopies();
+    return moduleExports;
+  }
+
+  private _rememberAxiosCopy(axiosModule: AxiosModule): void {
+    this._knownAxiosCopies ??= new Map();
+    this._knownAxiosCopies.set(axiosModule.Axios.prototype, axiosModule);
+  }
+
+  private _patchAllCopies(): void {
+    if (!this._knownAxiosCopies) return;
+    for (const [prototype, module] of this._knownAxiosCopies) {
       const method = requestMethodName(prototype);
       if (!isWrapped(prototype[method])) {
         this._wrap(prototype, method, (original) => this._traceRequestMethod(original as RequestMethod, module));
       }
     }
-    return moduleExports;
   }
 
   private _unpatchAll(): void {
-    for (const prototype of this._axiosModules.keys()) {
+    if (!this._knownAxiosCopies) return;
+    for (const prototype of this._knownAxiosCopies.keys()) {
       const method = requestMethodName(prototype);
       if (isWrapped(prototype[method])) this._unwrap(prototype, method);
     }
