@@ -5,21 +5,22 @@
 
 import type { PropagateTraceHeaderCorsUrls } from '../../types';
 
-const ABSOLUTE_WITH_SCHEME = /^[a-z][a-z\d+\-.]*:/i;
-
 /** What the xhr and fetch adapters resolve a relative URL against: the document's base URL (a worker's location). */
 function pageBaseUrl(): string | undefined {
   const scope = globalThis as { document?: { baseURI?: string }; location?: { href?: string } };
   return scope.document?.baseURI ?? scope.location?.href;
 }
 
-/** A relative URL (`axios.get('/api/x')`) as the browser will request it. */
+/**
+ * The URL as the browser will request it: a relative one (`axios.get('/api/x')`)
+ * resolved against the page, any one normalised as OpenTelemetry's web
+ * instrumentations normalise the URL that `propagateTraceHeaderCorsUrls` is
+ * compared with. Unchanged if it cannot be resolved.
+ */
 export function absoluteRequestUrl(href: string | undefined): string | undefined {
-  if (href === undefined || ABSOLUTE_WITH_SCHEME.test(href)) return href;
-  const base = pageBaseUrl();
-  if (base === undefined) return href;
+  if (href === undefined) return undefined;
   try {
-    return new URL(href, base).href;
+    return new URL(href, pageBaseUrl()).href;
   } catch {
     return href;
   }
