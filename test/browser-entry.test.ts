@@ -145,3 +145,55 @@ describe('propagateTraceHeaderCorsUrls on Node', () => {
     assertPropagated(onlySpan(), server.last.headers);
   });
 });
+
+describe('the browser request helpers (with a page location put on globalThis)', () => {
+  const scope = globalThis as { location?: unknown; document?: unknown };
+  beforeEach(() => {
+    scope.location = { href: 'https://app.example/shop/cart?x=1', origin: 'https://app.example' };
+  });
+  afterEach(() => {
+    delete scope.location;
+    delete scope.document;
+  });
+
+  it('resolve a relative URL against the document base, else the location, and normalise an absolute one', () => {
+    assert.strictEqual(browserPlatform.absoluteRequestUrl('/api/x?q=1'), 'https://app.example/api/x?q=1');
+    assert.strictEqual(browserPlatform.absoluteRequestUrl('items'), 'https://app.example/shop/items');
+    assert.strictEqual(browserPlatform.absoluteRequestUrl('//cdn.example/a'), 'https://cdn.example/a');
+    assert.strictEqual(browserPlatform.absoluteRequestUrl('HTTPS://API.example'), 'https://api.example/');
+    scope.document = { baseURI: 'https://app.example/base/' };
+    assert.strictEqual(browserPlatform.absoluteRequestUrl('items'), 'https://app.example/base/items');
+    assert.strictEqual(browserPlatform.absoluteRequestUrl(undefined), undefined);
+    assert.strictEqual(browserPlatform.absoluteRequestUrl('http://[bad'), 'http://[bad');
+  });
+
+  it('propagate to the same origin always, to another only when a string equals or a RegExp matches the full URL', () => {
+    const none = browserPlatform.tracePropagationFilter(undefined);
+    assert.strictEqual(none('https://app.example/api'), true);
+    assert.strictEqual(none('https://api.example/v1'), false);
+
+    const listed = browserPlatform.tracePropagationFilter(['https://api.example/v1?a=1', /^https:\/\/other\.example\//g]);
+    assert.strictEqual(listed('https://api.example/v1?a=1'), true);
+    assert.strictEqual(listed('https://api.example/v1'), false, 'a string must equal the whole URL');
+    // A global RegExp keeps no state between requests.
+    for (let i = 0; i < 3; i += 1) assert.strictEqual(listed('https://other.example/x'), true);
+    assert.strictEqual(listed('http://other.example/x'), false);
+
+    assert.strictEqual(browserPlatform.tracePropagationFilter('https://api.example/')('https://api.example/'), true);
+    assert.strictEqual(browserPlatform.tracePropagationFilter(/api/)('https://api.example/'), true);
+  });
+
+  it('propagate nowhere when the URL is unknown or not a URL, nor without a page origin', () => {
+    const filter = browserPlatform.tracePropagationFilter(/.*/);
+    assert.strictEqual(filter(undefined), false);
+    assert.strictEqual(filter('not a url'), false);
+    delete scope.location;
+    assert.strictEqual(browserPlatform.tracePropagationFilter(undefined)('https://app.example/api'), false);
+  });
+
+  it('take every body handed back as decoded by the browser; on Node, only the fetch adapter\'s', () => {
+    assert.strictEqual(browserPlatform.transportDecodedBody({}), true);
+    assert.strictEqual(nodePlatform.transportDecodedBody({}), false);
+    assert.strictEqual(nodePlatform.transportDecodedBody(new Request('http://localhost/')), true);
+  });
+});

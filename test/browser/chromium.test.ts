@@ -35,6 +35,8 @@ interface PageOutcome {
   error?: { code?: string; message: string; status?: number };
   parentSpanId?: string;
   spans: PageSpan[];
+  /** `Date.now()` in the page when the call had settled. */
+  pageNow: number;
 }
 
 interface PageSpan {
@@ -43,6 +45,8 @@ interface PageSpan {
   spanId: string;
   parentSpanId?: string;
   attributes: Record<string, unknown>;
+  startEpochMs: number;
+  durationMs: number;
   status: { code: number };
   ended: boolean;
 }
@@ -232,6 +236,10 @@ describe('in a real browser (headless Chromium)', function () {
         assert.strictEqual(span.attributes['url.scheme'], 'http');
         assert.strictEqual(span.attributes['http.request.method'], 'GET');
         assert.strictEqual(span.attributes['http.response.status_code'], 200);
+        // The start time (performance.now() at the call) is read on the page's clock.
+        assert.ok(span.durationMs >= 0 && span.durationMs < 30000, `duration ${span.durationMs} ms`);
+        const startedAgo = outcome.pageNow - span.startEpochMs;
+        assert.ok(startedAgo >= span.durationMs - 1 && startedAgo < 30000, `started ${startedAgo} ms before the call settled`);
         const [sent, ...others] = received(pageServer, requestPath);
         assert.deepStrictEqual(others, []);
         assertPropagated(span, sent.headers);

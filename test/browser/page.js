@@ -29,6 +29,8 @@ function describeSpan(span) {
     spanId: span.spanContext().spanId,
     parentSpanId: span.parentSpanContext?.spanId ?? span.parentSpanId,
     attributes: span.attributes,
+    startEpochMs: span.startTime[0] * 1000 + span.startTime[1] / 1e6,
+    durationMs: span.duration[0] * 1000 + span.duration[1] / 1e6,
     status: span.status,
     ended: span.ended,
   };
@@ -54,7 +56,7 @@ async function request({ url, method = 'get', adapter, data, headers, abortAfter
     outcome = { error: { code: error.code, message: error.message, status: error.response?.status } };
   }
   parent?.end();
-  return { ...outcome, parentSpanId: parent?.spanContext().spanId, spans: clientSpans() };
+  return { ...outcome, parentSpanId: parent?.spanContext().spanId, spans: clientSpans(), pageNow: Date.now() };
 }
 
 /** A fresh start for a test: these options, enabled, no spans. */
