@@ -5,6 +5,8 @@
 
 import type { Attributes } from '@opentelemetry/api';
 
+import { copyText, decodeBytes } from './platform';
+
 /** Where one captured body goes. */
 export interface BodyAttributeNames {
   content: string;
@@ -48,7 +50,10 @@ export function responseHasNoBody(method: string | undefined, status: number): b
   return status < 200 || status === 204 || status === 304 || method?.toUpperCase() === 'HEAD';
 }
 
-const BUFFER_CHARSETS: Record<string, BufferEncoding> = {
+/** The encodings a body is decoded from, by Node's names for them. */
+export type TextEncodingName = 'utf8' | 'latin1' | 'utf16le';
+
+const BUFFER_CHARSETS: Record<string, TextEncodingName> = {
   'utf-8': 'utf8',
   utf8: 'utf8',
   'us-ascii': 'latin1',
@@ -58,7 +63,7 @@ const BUFFER_CHARSETS: Record<string, BufferEncoding> = {
   'utf-16le': 'utf16le',
 };
 
-function charsetOf(contentType: string | undefined): BufferEncoding {
+function charsetOf(contentType: string | undefined): TextEncodingName {
   const match = contentType && /;\s*charset="?([\w.:-]+)/i.exec(contentType);
   return (match && BUFFER_CHARSETS[match[1].toLowerCase()]) || 'utf8';
 }
@@ -70,18 +75,18 @@ export function truncateText(text: string, limit: number): string {
   if (last >= 0xd800 && last <= 0xdbff) end -= 1;
   // V8 keeps a slice pointing into the whole string; copy it so that a
   // queued span does not hold a large body alive.
-  return Buffer.from(text.slice(0, end), 'utf8').toString('utf8');
+  return copyText(text.slice(0, end));
 }
 
 /** The most bytes one UTF-16 unit takes in each encoding a body is decoded from. */
-const MAX_BYTES_PER_UNIT: Partial<Record<BufferEncoding, number>> = { utf8: 3, latin1: 1, utf16le: 2 };
+const MAX_BYTES_PER_UNIT: Partial<Record<TextEncodingName, number>> = { utf8: 3, latin1: 1, utf16le: 2 };
 
 /**
  * Where to stop decoding UTF-8 before byte `end` so that no sequence is cut:
  * like Node's StringDecoder, it looks back at most three bytes for the lead
  * byte of the last sequence, so that invalid input costs no more than valid.
  */
-function utf8Boundary(buffer: Buffer, end: number): number {
+function utf8Boundary(buffer: Uint8Array, end: number): number {
   for (let back = 1; back <= 3 && back <= end; back += 1) {
     const byte = buffer[end - back];
     if ((byte & 0xc0) === 0x80) continue;
@@ -92,13 +97,12 @@ function utf8Boundary(buffer: Buffer, end: number): number {
 }
 
 /** Decodes at most `limit` bytes, never stopping inside a character. */
-export function decodePrefix(bytes: Uint8Array, limit: number, encoding: BufferEncoding): string {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buffer.length <= limit) return buffer.toString(encoding);
+export function decodePrefix(bytes: Uint8Array, limit: number, encoding: TextEncodingName): string {
+  if (bytes.length <= limit) return decodeBytes(bytes, encoding);
   let end = limit;
-  if (encoding === 'utf8') end = utf8Boundary(buffer, end);
+  if (encoding === 'utf8') end = utf8Boundary(bytes, end);
   else if (encoding === 'utf16le') end -= end % 2;
-  return buffer.toString(encoding, 0, end);
+  return decodeBytes(bytes.subarray(0, end), encoding);
 }
 
 /** A Content-Length header's value as a number, if it is one. */

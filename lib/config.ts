@@ -7,6 +7,7 @@ import type { AxiosInstrumentationConfig } from './types';
 import { compileHeaderMatcher, DEFAULT_SENSITIVE_HEADERS, HeaderMatcher } from './headers';
 import { compileQueryRedaction, DEFAULT_REDACTED_QUERY_PARAMS, QueryRedaction, RequestUrlCache } from './url';
 import type { BodyAttributeNames } from './body';
+import { environmentVariable, tracePropagationFilter } from './platform';
 import {
   ATTR_AXIOS_REQUEST_BODY_TRUNCATED,
   ATTR_AXIOS_RESPONSE_BODY_TRUNCATED,
@@ -36,6 +37,8 @@ export interface ResolvedCapture {
   queryRedaction: QueryRedaction;
   /** The URLs of recent requests, described with this queryRedaction. */
   urls: RequestUrlCache;
+  /** Whether a request to this absolute URL may carry the trace headers (`propagateTraceHeaderCorsUrls`). */
+  propagatesTo: (href: string | undefined) => boolean;
 }
 
 export interface ResolvedConfig {
@@ -45,7 +48,7 @@ export interface ResolvedConfig {
 }
 
 function envFlag(name: string): boolean | undefined {
-  const raw = process.env[name]?.trim().toLowerCase();
+  const raw = environmentVariable(name)?.trim().toLowerCase();
   if (raw === undefined || raw === '') return undefined;
   // As in the OpenTelemetry configuration specification, only "true" is true.
   return raw === 'true';
@@ -80,6 +83,7 @@ export function resolveConfig(config: AxiosInstrumentationConfig): ResolvedConfi
       isSensitiveHeader: compileHeaderMatcher(config.sensitiveHeaders ?? DEFAULT_SENSITIVE_HEADERS),
       queryRedaction,
       urls: new RequestUrlCache(queryRedaction),
+      propagatesTo: tracePropagationFilter(config.propagateTraceHeaderCorsUrls),
     },
   };
 }

@@ -13,6 +13,7 @@ export type {
   AxiosResponseHookInfo,
   AxiosUrlFilter,
   BodyAttributeNames,
+  PropagateTraceHeaderCorsUrls,
 } from './types';
 export { CAPTURE_ALL_ENV, DEFAULT_MAX_BODY_LENGTH } from './config';
 export { DEFAULT_SENSITIVE_HEADERS, REDACTED_HEADER_VALUE } from './headers';

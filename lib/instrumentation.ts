@@ -41,6 +41,7 @@ import {
 import { ResolvedCapture, resolveConfig } from './config';
 import { captureRequestHeaders, captureResponseHeaders, readHeader, sentHeadersSource } from './headers';
 import { ClientMetrics, collectMetricAttributes } from './metrics';
+import { absoluteRequestUrl, transportDecodedBody } from './platform';
 import { ATTR_HTTP_REQUEST_BODY_SIZE } from './semconv';
 import { applyFailure, applyResponse, normaliseMethod, requestAttributes, spanName } from './span-attributes';
 import type { AxiosInstrumentationConfig } from './types';
@@ -91,6 +92,8 @@ interface RequestState {
   metricAttributes?: Attributes;
   /** The value written to `url.full`. */
   urlFull?: string;
+  /** The absolute URL requested, unredacted, if known: where the trace headers would go. */
+  requestHref?: string;
   /** The final config the adapter received. */
   config?: InternalAxiosRequestConfig;
 }
@@ -341,6 +344,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const { capture, options } = state;
     const requestContext = trace.setSpan(state.parentContext, span);
     this._guard('injecting trace headers', () => {
+      if (!capture.propagatesTo(state.requestHref)) return;
       state.injectedHeaders = injectTraceHeaders(requestContext, config.headers as unknown as AdapterHeaders);
     });
     if (capture.requestBody && span.isRecording()) {
@@ -390,7 +394,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       }
       if (capture.requestBody && sentBodySize !== undefined) span.setAttribute(ATTR_HTTP_REQUEST_BODY_SIZE, sentBodySize);
       if (capture.responseBody && answerBody) {
-        const decodedByFetch = typeof Request === 'function' && answerBody.request instanceof Request;
+        const decodedByFetch = transportDecodedBody(answerBody.request);
         this._captureBody(capture, span, answerBody.data, answerBody.headers, capture.responseBodyNames, decodedByFetch);
       }
     });
@@ -441,7 +445,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     defaults: AxiosInstanceLike['defaults']
   ): Span {
     const method = normaliseMethod(finalConfig ? finalConfig.method : (urlConfig.method ?? defaults?.method));
-    const href = requestUrlString(state.axiosModule.Axios.prototype.getUri, urlConfig, defaults);
+    const href = absoluteRequestUrl(requestUrlString(state.axiosModule.Axios.prototype.getUri, urlConfig, defaults));
+    state.requestHref = href;
     const url = href === undefined ? undefined : state.capture.urls.describe(href);
     // Address attributes are read before urlFilter, which may change the URL it gets.
     const attributes = requestAttributes(method, url);

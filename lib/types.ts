@@ -40,6 +40,12 @@ export type AxiosUrlFilter = (url: URL) => string;
 /** Returns true to make no span for this request. Receives the config as passed to the axios call. */
 export type AxiosIgnoreRequestHook = (config: AxiosRequestConfig) => boolean;
 
+/**
+ * Cross-origin URLs that may receive the trace headers in a browser: a string
+ * equal to the request's full URL, or a RegExp matching it.
+ */
+export type PropagateTraceHeaderCorsUrls = string | RegExp | ReadonlyArray<string | RegExp>;
+
 /** Which attribute names captured bodies are written under. */
 export type BodyAttributeNames = 'semconv' | 'logfire';
 
@@ -84,4 +90,12 @@ export interface AxiosInstrumentationConfig extends InstrumentationConfig {
    * one CLIENT span per axios request.
    */
   keepTransportSpans?: boolean;
+  /**
+   * In a browser, the cross-origin URLs whose requests get the trace headers
+   * (same-origin requests always do): a header the application did not set
+   * makes the browser send a CORS preflight, which the server must allow.
+   * A string must equal the full URL, a RegExp must match it. No effect on
+   * Node, where every request carries them.
+   */
+  propagateTraceHeaderCorsUrls?: PropagateTraceHeaderCorsUrls;
 }

@@ -1,0 +1,9 @@
+/*
+ * Copyright The opentelemetry-instrumentation-axios authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+/** A page has no environment variables: options are passed to the constructor. */
+export function environmentVariable(_name: string): string | undefined {
+  return undefined;
+}

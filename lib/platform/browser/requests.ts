@@ -1,0 +1,74 @@
+/*
+ * Copyright The opentelemetry-instrumentation-axios authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+import type { PropagateTraceHeaderCorsUrls } from '../../types';
+
+/** What the xhr and fetch adapters resolve a relative URL against: the document's base URL (a worker's location). */
+function pageBaseUrl(): string | undefined {
+  const scope = globalThis as { document?: { baseURI?: string }; location?: { href?: string } };
+  return scope.document?.baseURI ?? scope.location?.href;
+}
+
+/**
+ * The URL as the browser will request it: a relative one (`axios.get('/api/x')`)
+ * resolved against the page, any one normalised as OpenTelemetry's web
+ * instrumentations normalise the URL that `propagateTraceHeaderCorsUrls` is
+ * compared with. Unchanged if it cannot be resolved.
+ */
+export function absoluteRequestUrl(href: string | undefined): string | undefined {
+  if (href === undefined) return undefined;
+  try {
+    return new URL(href, pageBaseUrl()).href;
+  } catch {
+    return href;
+  }
+}
+
+function pageOrigin(): string | undefined {
+  return (globalThis as { location?: { origin?: string } }).location?.origin;
+}
+
+/**
+ * Which requests may carry the trace headers. A header the application did
+ * not set makes a cross-origin request "non-simple", so the browser sends a
+ * CORS preflight first, and a server that does not allow `traceparent` fails
+ * the request: only same-origin requests and those whose full URL is one of
+ * `corsUrls` (a string equal to it, a RegExp matching it), as in
+ * OpenTelemetry's fetch and XMLHttpRequest instrumentations, get them. A URL
+ * that cannot be parsed gets none.
+ */
+export function tracePropagationFilter(
+  corsUrls: PropagateTraceHeaderCorsUrls | undefined
+): (href: string | undefined) => boolean {
+  const entries: ReadonlyArray<string | RegExp> =
+    corsUrls === undefined ? [] : typeof corsUrls === 'string' || corsUrls instanceof RegExp ? [corsUrls] : corsUrls;
+  const exact = new Set<string>();
+  const patterns: RegExp[] = [];
+  for (const entry of entries) {
+    if (typeof entry === 'string') exact.add(entry);
+    // A global or sticky regexp keeps state between calls; drop those flags.
+    else if (entry instanceof RegExp) patterns.push(new RegExp(entry.source, entry.flags.replace(/[gy]/g, '')));
+  }
+  return (href) => {
+    if (href === undefined) return false;
+    let origin: string;
+    try {
+      origin = new URL(href).origin;
+    } catch {
+      return false;
+    }
+    if (origin === pageOrigin()) return true;
+    return exact.has(href) || patterns.some((pattern) => pattern.test(href));
+  };
+}
+
+/**
+ * Browsers decode every content coding they accept before the xhr or fetch
+ * adapter sees the body, and they alone choose the codings (`Accept-Encoding`
+ * cannot be set by a page).
+ */
+export function transportDecodedBody(_request: unknown): boolean {
+  return true;
+}

@@ -1,0 +1,8 @@
+/*
+ * Copyright The opentelemetry-instrumentation-axios authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+export { environmentVariable } from './environment';
+export { copyText, decodeBytes } from './text';
+export { absoluteRequestUrl, tracePropagationFilter, transportDecodedBody } from './requests';
