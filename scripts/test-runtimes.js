@@ -21,8 +21,9 @@
 //                 On Node the loader hook traces axios' ESM build. Bun and Deno
 //                 ignore the loader hook: there the app checks that a request is
 //                 NOT traced, then calls manuallyInstrument(axios) and runs the checks.
-//   ESM, manual   app.mjs without preload, calling manuallyInstrument(axios): the
-//                 README's setup for Bun and Deno (and for Node without a loader).
+//   ESM, manual   app.mjs without preload, importing tracing.mjs and calling
+//                 manuallyInstrument(axios): the README's setup for Bun and Deno
+//                 (and for Node without a loader hook).
 //
 // Prints one line per case, a table, and ends with `N passed, N failed`: the
 // checks of every app plus the setup steps (runtime, pack, install), each one.

@@ -10,17 +10,20 @@
 //   --hook-ignored  started with register.mjs preloaded, on a runtime that
 //                   ignores the loader hook (Bun, Deno): a request is not traced,
 //                   then manuallyInstrument(axios) makes everything traced.
-//   --manual        no preload: the app imports its tracing setup and calls
+//   --manual        no preload: the app imports tracing.mjs and calls
 //                   manuallyInstrument(axios) (the README's Bun and Deno setup).
 
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import axios from 'axios';
-import telemetry from './telemetry.cjs';
 import checks from './checks.cjs';
 
 const { runChecks, checkUntraced, printInfo, finish } = checks;
 const mode = process.argv.slice(2).find((arg) => ['--hook', '--hook-ignored', '--manual'].includes(arg));
+// With a preload, register.mjs has loaded telemetry.cjs already: this is that same module.
+const telemetry =
+  mode === '--manual' ? await import('./tracing.mjs') : (await import('./telemetry.cjs')).default;
+const instrumentation = telemetry.axiosInstrumentation;
 
 function checkEsmCopy() {
   const name = 'the app’s axios is the ESM build, a different copy from require("axios")';
@@ -42,7 +45,7 @@ async function main() {
   if (mode === '--hook-ignored') {
     counts.push(await checkUntraced(axios, telemetry, 'with the loader hook registered, an ESM request gets no span and no traceparent'));
   }
-  if (mode !== '--hook') telemetry.instrumentation.manuallyInstrument(axios);
+  if (mode !== '--hook') instrumentation.manuallyInstrument(axios);
   counts.push(await runChecks(axios, telemetry));
   await finish(telemetry, {
     passed: counts.reduce((sum, c) => sum + c.passed, 0),

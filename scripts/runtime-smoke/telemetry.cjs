@@ -5,9 +5,9 @@
 
 // The application's tracing setup, as the README documents it: NodeSDK with
 // the axios instrumentation, started before axios is loaded. Spans and metrics
-// go to in-memory exporters so the checks can read them. Plain CommonJS, so
-// that the CommonJS app requires it and the ESM apps import it, on Node, Bun
-// and Deno alike; it is loaded once per process.
+// go to in-memory exporters so the checks can read them. Plain CommonJS: the
+// CommonJS app requires it, and register.mjs (the ESM setup for Node, preloaded)
+// imports it; tracing.mjs is the same setup for an ESM app without a preload.
 
 'use strict';
 
@@ -25,15 +25,15 @@ const spanExporter = new InMemorySpanExporter();
 // DELTA, so that each flush holds only what was recorded since the previous one.
 const metricExporter = new InMemoryMetricExporter(AggregationTemporality.DELTA);
 const metricReader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 });
-const instrumentation = new AxiosInstrumentation({ captureAll: true });
+const axiosInstrumentation = new AxiosInstrumentation({ captureAll: true });
 
 const sdk = new NodeSDK({
   spanProcessors: [new SimpleSpanProcessor(spanExporter)],
   metricReaders: [metricReader],
-  instrumentations: [instrumentation],
+  instrumentations: [axiosInstrumentation],
   autoDetectResources: false,
   resourceDetectors: [],
 });
 sdk.start();
 
-module.exports = { api, sdk, instrumentation, spanExporter, metricExporter, metricReader, REDACTED_HEADER_VALUE };
+module.exports = { api, sdk, axiosInstrumentation, spanExporter, metricExporter, metricReader, REDACTED_HEADER_VALUE };
