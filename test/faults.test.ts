@@ -257,17 +257,28 @@ interface Dispatcher {
 
 /**
  * Node's fetch takes no `lookup`; it takes an undici dispatcher. undici is not
- * a dependency here, but Node's own global dispatcher is an undici Agent, and
- * its class builds one whose connections resolve names with our lookup.
- * Undefined on a Node that keeps it elsewhere.
+ * a dependency here, but Node's fetch runs on its own undici, whose global
+ * Agent (created by the first fetch) sits on globalThis under
+ * `Symbol.for('undici.globalDispatcher.N')`. Node 26's undici 8 keeps it under
+ * `.2` and puts a wrapper for older undici copies under `.1`, which is all
+ * there is before: so take the Agent of the highest N, and build one like it
+ * whose connections resolve names with our lookup. Throws rather than skip
+ * when no Node line keeps it there any more, so the check cannot silently
+ * stop running.
  */
-function fetchDispatcherWithLookup(lookup: typeof unresolvableLookup): Dispatcher | undefined {
-  // Node loads its undici, which installs the global dispatcher, on the first read of `fetch`.
-  if (typeof globalThis.fetch !== 'function') return undefined;
-  const globalDispatcher = (globalThis as Record<symbol, unknown>)[Symbol.for('undici.globalDispatcher.1')];
-  const Agent = (globalDispatcher as { constructor?: unknown } | undefined)?.constructor;
-  if (typeof Agent !== 'function' || Agent === Object) return undefined;
-  return new (Agent as new (options: unknown) => Dispatcher)({ connect: { lookup } });
+async function fetchDispatcherWithLookup(lookup: typeof unresolvableLookup, warmUpUrl: string): Promise<Dispatcher> {
+  await (await fetch(warmUpUrl)).arrayBuffer();
+  const slots = Object.getOwnPropertySymbols(globalThis)
+    .map((symbol) => ({ symbol, version: Number(/^undici\.globalDispatcher\.(\d+)$/.exec(symbol.description ?? '')?.[1]) }))
+    .filter((slot) => slot.version > 0)
+    .sort((a, b) => b.version - a.version);
+  for (const { symbol } of slots) {
+    const Agent = ((globalThis as Record<symbol, unknown>)[symbol] as { constructor?: unknown } | undefined)?.constructor;
+    if (typeof Agent === 'function' && Agent.name === 'Agent') {
+      return new (Agent as new (options: unknown) => Dispatcher)({ connect: { lookup } });
+    }
+  }
+  throw new Error(`no undici Agent found on globalThis (Node ${process.version}, slots ${slots.map((slot) => String(slot.symbol)).join(', ')})`);
 }
 
 describe('faults: real servers failing in every way give the application what it gets untraced, and one span with the outcome', function () {
@@ -478,9 +489,8 @@ describe('faults: real servers failing in every way give the application what it
     });
 
     // fetch ignores axios' `lookup`: the lookup goes to an undici dispatcher instead.
-    it('fetch adapter: the same ERR_NETWORK (caused by ENOTFOUND) as untraced, one ERROR span with error.type ERR_NETWORK', async function () {
-      const dispatcher = fetchDispatcherWithLookup(unresolvableLookup);
-      if (!dispatcher) return this.skip();
+    it('fetch adapter: the same ERR_NETWORK (caused by ENOTFOUND) as untraced, one ERROR span with error.type ERR_NETWORK', async () => {
+      const dispatcher = await fetchDispatcherWithLookup(unresolvableLookup, server.url('/no-content'));
       try {
         const { outcome, span } = await oneSpanBothWays(() =>
           axios.get(url, { adapter: 'fetch', fetchOptions: { dispatcher } as AxiosRequestConfig['fetchOptions'] })

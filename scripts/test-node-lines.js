@@ -1,0 +1,153 @@
+/*
+ * Copyright The opentelemetry-instrumentation-axios authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+// `npm run test:node-lines`: the mocha suite that `npm test` runs on this
+// machine's Node, run again on the other current Node lines, each installed
+// from the npm registry as the `node` package (scripts/support/runtimes.js,
+// cached in .cache/; NODE22_BIN, NODE24_BIN, NODE26_BIN use binaries you have).
+//
+// It runs the compiled suite in build/ (from `npm test`, or built here unless
+// --no-build) with `<that node> node_modules/mocha/bin/mocha.js` and the options
+// of .mocharc.json, without coverage. The lines run one after the other: the
+// suite has timing-sensitive tests, and the machines have two cores.
+//
+// What runs on each line (see PLAN): the full suite on Node 24, the active LTS
+// line most users are on; on Node 22 and 26 the files that exercise what
+// changes from one Node line to the next (http, undici behind fetch, streams,
+// module loading, timers and sockets), leaving out the files that test our own
+// logic the same way on every line (property tests, option handling, URL and
+// header rules) and the slow load test. `--full` runs the full suite on every line.
+//
+// Usage: node scripts/test-node-lines.js [--no-build] [--full] [LINE...]
+//   LINE  node22, node24 or node26 (default: all three)
+// Prints mocha's dot output per line, a table, and ends with `N passed, N failed`
+// summed over the lines (a line that cannot be installed or that exits non-zero
+// without a failing test counts as one failure).
+
+'use strict';
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { REPO, getRuntime, run } = require('./support/runtimes');
+
+/** The test files (under build/test/) that run where the plan says `fast`. */
+const FAST_FILES = [
+  'adapters', // http and fetch adapters: Node's http client and undici
+  'faults', // resets, half bodies, refused connections, timeouts, fetch dispatchers
+  'streams', // Node streams and web streams under responseType: 'stream'
+  'esm', // the ESM loader hook, in child processes
+  'registration', // the require hook and the patch of axios' CommonJS copy
+  'manual-instrumentation',
+  'lifecycle', // spans that end on every settle path, timers and sockets
+  'propagation', // async context across the adapter
+  'metrics',
+  'secrets',
+];
+
+const PLAN = { node22: 'fast', node24: 'full', node26: 'fast' };
+
+function parseArgs(argv) {
+  const args = { build: true, full: false, lines: [] };
+  for (const arg of argv) {
+    if (arg === '--no-build') args.build = false;
+    else if (arg === '--full') args.full = true;
+    else if (PLAN[arg]) args.lines.push(arg);
+    else throw new Error(`unknown argument ${arg}; lines: ${Object.keys(PLAN).join(', ')}`);
+  }
+  if (args.lines.length === 0) args.lines = Object.keys(PLAN);
+  return args;
+}
+
+/** A mocha config like .mocharc.json, with spec narrowed to the fast files when the plan says so. */
+function mochaConfig(scope, tmp) {
+  const base = JSON.parse(fs.readFileSync(path.join(REPO, '.mocharc.json'), 'utf8'));
+  if (scope === 'full') return path.join(REPO, '.mocharc.json');
+  const config = { ...base, spec: FAST_FILES.map((name) => `build/test/${name}.test.js`) };
+  const file = path.join(tmp, 'mocharc-fast.json');
+  fs.writeFileSync(file, JSON.stringify(config, null, 2));
+  return file;
+}
+
+function count(output, word) {
+  const matches = [...output.matchAll(new RegExp(`^ +(\\d+) ${word}\\b`, 'gm'))];
+  return matches.length > 0 ? Number(matches[matches.length - 1][1]) : 0;
+}
+
+async function build() {
+  const tsc = path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
+  for (const project of ['tsconfig.json', 'tsconfig.test.json']) {
+    const result = await run(process.execPath, [tsc, '-p', project], { cwd: REPO });
+    if (result.code !== 0) return { ok: false, output: result.output };
+  }
+  return { ok: true, output: '' };
+}
+
+async function main() {
+  const started = Date.now();
+  const args = parseArgs(process.argv.slice(2));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'otel-axios-node-lines-'));
+  const rows = [];
+  let passed = 0;
+  let failed = 0;
+
+  console.log(`test:node-lines: the mocha suite on ${args.lines.join(', ')} (this Node: ${process.version})`);
+  const [built, ...runtimes] = await Promise.all([
+    args.build ? build() : Promise.resolve({ ok: fs.existsSync(path.join(REPO, 'build', 'test')), output: 'no build/test: run npm test first' }),
+    ...args.lines.map((line) => getRuntime(line, tmp)),
+  ]);
+  if (!built.ok) {
+    console.log(`FAIL  build\n${built.output}`);
+    console.log('0 passed, 1 failed');
+    process.exitCode = 1;
+    return;
+  }
+
+  for (const [index, line] of args.lines.entries()) {
+    const runtime = runtimes[index];
+    const scope = args.full ? 'full' : PLAN[line];
+    if (!runtime.ok) {
+      failed++;
+      rows.push([runtime.label, scope, `FAIL no binary (${runtime.source})`]);
+      console.log(`FAIL  ${runtime.label}: no binary (${runtime.source})\n${runtime.log}`);
+      continue;
+    }
+    console.log(`\n${runtime.label}: v${runtime.version} (${runtime.source}), ${scope} suite`);
+    const env = { ...process.env };
+    delete env.NODE_V8_COVERAGE;
+    const mocha = path.join(REPO, 'node_modules', 'mocha', 'bin', 'mocha.js');
+    const result = await run(runtime.bin, [mocha, '--config', mochaConfig(scope, tmp), '--reporter', 'dot'], {
+      cwd: REPO,
+      env,
+    });
+    process.stdout.write(result.output.replace(/^/gm, '  '));
+    const linePassed = count(result.output, 'passing');
+    let lineFailed = count(result.output, 'failing');
+    if (result.code !== 0 && lineFailed === 0) lineFailed = 1;
+    passed += linePassed;
+    failed += lineFailed;
+    rows.push([
+      `v${runtime.version}`,
+      scope,
+      `${lineFailed === 0 ? 'PASS' : 'FAIL'} ${linePassed} passing, ${lineFailed} failing, ${count(result.output, 'pending')} pending, ${result.seconds.toFixed(0)} s`,
+    ]);
+  }
+
+  const header = ['Node', 'suite', 'result'];
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((cells) => cells[i].length)));
+  const format = (cells) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+  console.log(`\n${format(header)}\n|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const cells of rows) console.log(format(cells));
+  fs.rmSync(tmp, { recursive: true, force: true });
+  console.log(`\nTotal ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed === 0 ? 0 : 1;
+}
+
+main().catch((error) => {
+  console.error(error);
+  console.log('0 passed, 1 failed');
+  process.exitCode = 1;
+});
