@@ -93,7 +93,9 @@ export class TestServer {
       });
     });
     testServer = new TestServer(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    // Node's default queue of 511 pending connections overflowed when a test
+    // opened 1,000 sockets at once on a busy machine: the kernel reset the rest.
+    await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 2048 }, resolve));
     return testServer;
   }
 
