@@ -230,6 +230,17 @@ describe('resends: each attempt on the wire is its own span, counted by http.req
       for (const hop of hops) assert.strictEqual(hop.headers.traceparent, traceparentOf(spans[0]));
     });
 
+    it('maxRedirects 0: one span with the 302, nothing followed, no count', async () => {
+      const from = first.received.length;
+      const error = await axios.get(first.url('/a'), { adapter: 'http', maxRedirects: 0 }).catch((failure) => failure);
+      assert.strictEqual(error.response?.status, 302);
+      const spans = clientSpans();
+      assert.strictEqual(spans.length, 1);
+      assertClientSpan(spans[0], { method: 'GET', url: first.url('/a'), status: 302, errorType: 'ERR_BAD_RESPONSE' });
+      assert.strictEqual(spans[0].attributes[ATTR_HTTP_REQUEST_RESEND_COUNT], undefined);
+      assert.strictEqual(first.received.length - from, 1);
+    });
+
     it("the application's beforeRedirect still runs on each hop, sees our traceparent, and what it adds is sent and captured", async () => {
       const seen: Array<{ status: unknown; href: unknown; traceparent: unknown }> = [];
       const beforeRedirect = (options: Record<string, any>, response: { statusCode: number }) => {
