@@ -10,7 +10,7 @@
 // one span there.
 
 import * as assert from 'assert';
-import { SpanStatusCode } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
   ATTR_HTTP_REQUEST_HEADER,
@@ -25,7 +25,8 @@ import axiosRetry from 'axios-retry';
 
 import { assertClientSpan } from './support/assertions';
 import { Handler, TestServer } from './support/server';
-import { axios, finishedSpans, resetInstrumentation, tracer } from './support/telemetry';
+import { PACKAGE_NAME } from '../lib/version';
+import { axios, finishedSpans, resetInstrumentation, tracer, withHttpInstrumentation } from './support/telemetry';
 
 /** The W3C traceparent a span's context is sent as. */
 function traceparentOf(span: ReadableSpan): string {
@@ -228,6 +229,19 @@ describe('resends: each attempt on the wire is its own span, counted by http.req
       const hops = [...first.received.slice(fromFirst), ...second.received.slice(fromSecond)];
       assert.strictEqual(hops.length, 3);
       for (const hop of hops) assert.strictEqual(hop.headers.traceparent, traceparentOf(spans[0]));
+    });
+
+    it('with instrumentation-http registered, each hop is still one span: the transport of every hop stays suppressed', async () => {
+      const fromFirst = first.received.length;
+      await withHttpInstrumentation(() => axios.get(first.url('/a'), { adapter: 'http' }));
+      // instrumentation-http also traces the test servers: their SERVER spans are left out.
+      const spans = finishedSpans().filter((span) => span.kind === SpanKind.CLIENT);
+      assert.deepStrictEqual(
+        spans.map((span) => span.instrumentationScope.name),
+        Array(3).fill(PACKAGE_NAME),
+        'no CLIENT span of instrumentation-http'
+      );
+      assert.strictEqual(first.received[fromFirst].headers.traceparent, traceparentOf(spans[0]));
     });
 
     it('maxRedirects 0: one span with the 302, nothing followed, no count', async () => {
