@@ -162,6 +162,38 @@ describe('resends: each attempt on the wire is its own span, counted by http.req
     });
   });
 
+  describe('a token-refresh interceptor written as applications write one', () => {
+    let server: TestServer;
+    before(async () => {
+      server = await TestServer.start((req, res) => {
+        res.statusCode = req.headers.authorization === 'Bearer renewed' ? 200 : 401;
+        res.end();
+      });
+    });
+    after(() => server.close());
+    beforeEach(() => resetInstrumentation());
+
+    it('the original request sent again from error.config is a resend, with a traceparent of its own', async () => {
+      const client = axios.create();
+      client.interceptors.response.use(undefined, async (error) => {
+        const original = error.config;
+        if (error.response?.status !== 401 || original._retried) throw error;
+        original._retried = true;
+        original.headers.Authorization = 'Bearer renewed';
+        return client(original);
+      });
+      await client.get(server.url('/me'));
+      const spans = clientSpans();
+      assert.deepStrictEqual(
+        spans.map((span) => span.attributes[ATTR_HTTP_RESPONSE_STATUS_CODE]),
+        [401, 200]
+      );
+      assert.deepStrictEqual(resendCounts(spans), [undefined, 1]);
+      assert.notStrictEqual(traceparentOf(spans[0]), traceparentOf(spans[1]));
+      assert.strictEqual(server.last.headers.traceparent, traceparentOf(spans[1]));
+    });
+  });
+
   describe('redirects', () => {
     let first: TestServer;
     let second: TestServer;
