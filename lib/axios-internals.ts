@@ -32,6 +32,40 @@ export interface AxiosModule {
   getAdapter: (adapters: unknown, config?: unknown) => AxiosAdapterFunction;
 }
 
+/** The options follow-redirects hands `beforeRedirect` for the next hop (mutable). */
+export interface RedirectOptions {
+  href?: unknown;
+  method?: unknown;
+  headers?: unknown;
+}
+
+/** What the 3xx said (recent axios versions pass it; older ones pass nothing). */
+export interface RedirectResponse {
+  statusCode?: unknown;
+  headers?: unknown;
+}
+
+/** The hop that was redirected, as follow-redirects describes it (headers as sent, `Host` included). */
+export interface RedirectedRequest {
+  headers?: unknown;
+}
+
+const httpAdapters = new WeakMap<AxiosModule, unknown>();
+
+/** This copy's http adapter (null where it has none, as in browsers); looked up once per copy. */
+export function httpAdapterOf(axiosModule: AxiosModule): unknown {
+  let adapter = httpAdapters.get(axiosModule);
+  if (adapter === undefined) {
+    try {
+      adapter = axiosModule.getAdapter('http');
+    } catch {
+      adapter = null;
+    }
+    httpAdapters.set(axiosModule, adapter);
+  }
+  return adapter;
+}
+
 function isAxiosModule(candidate: unknown): candidate is AxiosModule {
   if ((typeof candidate !== 'function' && typeof candidate !== 'object') || candidate === null) return false;
   const { Axios, getAdapter } = candidate as { Axios?: unknown; getAdapter?: unknown };

@@ -20,6 +20,9 @@ import {
 } from './semconv';
 
 export const CAPTURE_ALL_ENV = 'OTEL_INSTRUMENTATION_AXIOS_CAPTURE_ALL';
+/** The request headers to capture when `headersToSpanAttributes` is not given (as OpenTelemetry Java names it). */
+export const CAPTURE_REQUEST_HEADERS_ENV = 'OTEL_INSTRUMENTATION_HTTP_CLIENT_CAPTURE_REQUEST_HEADERS';
+export const CAPTURE_RESPONSE_HEADERS_ENV = 'OTEL_INSTRUMENTATION_HTTP_CLIENT_CAPTURE_RESPONSE_HEADERS';
 export const DEFAULT_MAX_BODY_LENGTH = 16 * 1024;
 
 /**
@@ -27,9 +30,15 @@ export const DEFAULT_MAX_BODY_LENGTH = 16 * 1024;
  * `setConfig()` so that no request pays for defaults, lists or regexps.
  */
 export interface ResolvedCapture {
+  /** Every header; the named ones below are captured even without it. */
   headers: boolean;
+  /** Lower-case names of the request headers to capture when `headers` is off (undefined: none). */
+  requestHeaderNames?: ReadonlySet<string>;
+  responseHeaderNames?: ReadonlySet<string>;
   requestBody: boolean;
   responseBody: boolean;
+  /** The lowest response status whose body is captured: 400 for `'on-error'`, else 0. */
+  responseBodyMinStatus: number;
   maxBodyLength: number;
   requestBodyNames: BodyAttributeNames;
   responseBodyNames: BodyAttributeNames;
@@ -54,6 +63,22 @@ function envFlag(name: string): boolean | undefined {
   return raw === 'true';
 }
 
+/** The entries of a comma-separated list, as written. */
+function envList(name: string): string[] | undefined {
+  const raw = environmentVariable(name);
+  return raw === undefined ? undefined : raw.split(',');
+}
+
+/** Lower-case names, or undefined for an empty list (nothing is captured). */
+function headerNameSet(names: readonly unknown[] | undefined): ReadonlySet<string> | undefined {
+  if (!Array.isArray(names)) return undefined;
+  const set = new Set<string>();
+  for (const name of names) {
+    if (typeof name === 'string' && name.trim() !== '') set.add(name.trim().toLowerCase());
+  }
+  return set.size > 0 ? set : undefined;
+}
+
 export function resolveConfig(config: AxiosInstrumentationConfig): ResolvedConfig {
   const captureAll = config.captureAll ?? envFlag(CAPTURE_ALL_ENV) ?? false;
   const specificFlags = [config.captureHeaders, config.captureRequestBody, config.captureResponseBody];
@@ -63,12 +88,21 @@ export function resolveConfig(config: AxiosInstrumentationConfig): ResolvedConfi
       ? Math.floor(config.maxBodyLength)
       : DEFAULT_MAX_BODY_LENGTH;
   const queryRedaction = compileQueryRedaction(config.redactedQueryParams ?? DEFAULT_REDACTED_QUERY_PARAMS);
+  const captureHeaders = captureAll || config.captureHeaders === true;
+  const namedHeaders = config.headersToSpanAttributes;
   return {
     captureAllOverlaps: config.captureAll === true && specificFlags.some((flag) => flag !== undefined),
     capture: {
-      headers: captureAll || config.captureHeaders === true,
+      headers: captureHeaders,
+      requestHeaderNames: captureHeaders
+        ? undefined
+        : headerNameSet(namedHeaders ? namedHeaders.requestHeaders : envList(CAPTURE_REQUEST_HEADERS_ENV)),
+      responseHeaderNames: captureHeaders
+        ? undefined
+        : headerNameSet(namedHeaders ? namedHeaders.responseHeaders : envList(CAPTURE_RESPONSE_HEADERS_ENV)),
       requestBody: captureAll || config.captureRequestBody === true,
-      responseBody: captureAll || config.captureResponseBody === true,
+      responseBody: captureAll || config.captureResponseBody === true || config.captureResponseBody === 'on-error',
+      responseBodyMinStatus: !captureAll && config.captureResponseBody === 'on-error' ? 400 : 0,
       maxBodyLength,
       requestBodyNames: {
         content: logfireNames ? ATTR_LOGFIRE_REQUEST_BODY_TEXT : ATTR_HTTP_REQUEST_BODY_CONTENT,

@@ -161,10 +161,12 @@ function captureHeaders(
   source: unknown,
   attributeName: (name: string) => string,
   isSensitive: HeaderMatcher,
-  queryRedaction: QueryRedaction
+  queryRedaction: QueryRedaction,
+  only: ReadonlySet<string> | undefined
 ): void {
   const attributes: Attributes = {};
   forEachHeader(source, (name, values) => {
+    if (only && !only.has(name)) return;
     if (isSensitive(name)) attributes[attributeName(name)] = [REDACTED_HEADER_VALUE];
     else if (URL_HEADERS.has(name)) attributes[attributeName(name)] = values.map((value) => redactUrlString(value, queryRedaction));
     else attributes[attributeName(name)] = values;
@@ -176,16 +178,18 @@ export function captureRequestHeaders(
   span: Span,
   source: unknown,
   isSensitive: HeaderMatcher,
-  queryRedaction: QueryRedaction
+  queryRedaction: QueryRedaction,
+  only?: ReadonlySet<string>
 ): void {
-  captureHeaders(span, source, ATTR_HTTP_REQUEST_HEADER, isSensitive, queryRedaction);
+  captureHeaders(span, source, ATTR_HTTP_REQUEST_HEADER, isSensitive, queryRedaction, only);
 }
 
 export function captureResponseHeaders(
   span: Span,
   source: unknown,
   isSensitive: HeaderMatcher,
-  queryRedaction: QueryRedaction
+  queryRedaction: QueryRedaction,
+  only?: ReadonlySet<string>
 ): void {
-  captureHeaders(span, source, ATTR_HTTP_RESPONSE_HEADER, isSensitive, queryRedaction);
+  captureHeaders(span, source, ATTR_HTTP_RESPONSE_HEADER, isSensitive, queryRedaction, only);
 }

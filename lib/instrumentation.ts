@@ -9,6 +9,7 @@ import {
   context,
   createContextKey,
   diag,
+  isSpanContextValid,
   Span,
   SpanKind,
   trace,
@@ -19,7 +20,11 @@ import {
   isWrapped,
   safeExecuteInTheMiddle,
 } from '@opentelemetry/instrumentation';
-import { ATTR_URL_FULL, ATTR_USER_AGENT_ORIGINAL } from '@opentelemetry/semantic-conventions';
+import {
+  ATTR_HTTP_REQUEST_RESEND_COUNT,
+  ATTR_URL_FULL,
+  ATTR_USER_AGENT_ORIGINAL,
+} from '@opentelemetry/semantic-conventions';
 import type { AxiosRequestConfig, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 
 import {
@@ -27,6 +32,10 @@ import {
   AxiosModule,
   AxiosPrototype,
   findAxiosModule,
+  httpAdapterOf,
+  RedirectedRequest,
+  RedirectOptions,
+  RedirectResponse,
   RequestMethod,
   requestMethodName,
 } from './axios-internals';
@@ -43,7 +52,14 @@ import { captureRequestHeaders, captureResponseHeaders, readHeader, sentHeadersS
 import { ClientMetrics, collectMetricAttributes } from './metrics';
 import { absoluteRequestUrl, transportDecodedBody } from './platform';
 import { ATTR_HTTP_REQUEST_BODY_SIZE } from './semconv';
-import { applyFailure, applyResponse, normaliseMethod, requestAttributes, spanName } from './span-attributes';
+import {
+  applyFailure,
+  applyResponse,
+  NormalisedMethod,
+  normaliseMethod,
+  requestAttributes,
+  spanName,
+} from './span-attributes';
 import type { AxiosInstrumentationConfig } from './types';
 import { AdapterHeaders, injectTraceHeaders, restoreHeaders } from './trace-headers';
 import { RequestUrl, requestUrlString } from './url';
@@ -57,19 +73,22 @@ export const SUPPORTED_AXIOS_VERSIONS = ['>=1.5.0 <2'];
 const SUPPRESS_TRACING_KEY = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
 
 /**
- * Each traced adapter carries the adapter it stands in for. axios hands the
- * config back on `response.config` and `error.config`, our adapter in it, and
- * retrying with that config (axios-retry, a token refresh) must not run the
- * first request's adapter inside the second. (A property, not a WeakMap: an
+ * Each traced adapter carries the request it traces. axios hands the config
+ * back on `response.config` and `error.config`, our adapter in it, and a
+ * config sent again (axios-retry, a token refresh) is a resend of that
+ * request: it must not run the first request's adapter inside the second, and
+ * it counts on from the first one's attempts. (A property, not a WeakMap: an
  * entry per request in a WeakMap cost more than the rest of the call's setup.)
  */
-const CHOSEN_ADAPTER = Symbol('opentelemetry-instrumentation-axios: the adapter a traced adapter stands in for');
+const TRACED_REQUEST = Symbol('opentelemetry-instrumentation-axios: the request a traced adapter traces');
 
-type TracedAdapter = ((config: InternalAxiosRequestConfig) => Promise<AxiosResponse>) & { [CHOSEN_ADAPTER]?: unknown };
+type TracedAdapter = ((config: InternalAxiosRequestConfig) => Promise<AxiosResponse>) & { [TRACED_REQUEST]?: RequestState };
 
-function unwrapAdapter(adapter: unknown): unknown {
-  return typeof adapter === 'function' && CHOSEN_ADAPTER in adapter ? (adapter as TracedAdapter)[CHOSEN_ADAPTER] : adapter;
+function tracedRequestOf(adapter: unknown): RequestState | undefined {
+  return typeof adapter === 'function' && TRACED_REQUEST in adapter ? (adapter as TracedAdapter)[TRACED_REQUEST] : undefined;
 }
+
+type BeforeRedirect = (this: unknown, options: RedirectOptions, response?: RedirectResponse, request?: RedirectedRequest) => void;
 
 /** One axios call on its way from the application to the server and back. */
 interface RequestState {
@@ -78,15 +97,27 @@ interface RequestState {
   /** The config as the application passed it (with `url` for the `axios(url)` form). */
   readonly callConfig: AxiosRequestConfig;
   readonly parentContext: Context;
-  /** `performance.now()` when the application made the call. */
-  readonly startTime: number;
+  /** `performance.now()` when the application made the call, then when each redirect hop started. */
+  startTime: number;
   /** The options in force at the call: a setConfig() while the request is in flight does not mix in others. */
   readonly options: AxiosInstrumentationConfig;
   readonly capture: ResolvedCapture;
+  /** The adapter the application chose (the call's, else the instance's), which the traced adapter stands in for. */
+  chosenAdapter?: unknown;
+  /**
+   * The attempts already put on the wire for this request: the earlier sends
+   * of a config sent again, and the hops of redirects. The next attempt's
+   * `http.request.resend_count` when it is not 0.
+   */
+  attemptsSent: number;
+  /** Our `beforeRedirect` is in the config: the application's is given back when the request is done. */
+  redirectsTraced?: boolean;
+  appBeforeRedirect?: unknown;
   /** The traced adapter has run once: a config handed back and sent again does not run it twice. */
   dispatched?: boolean;
   /** The trace headers injected, taken out again when the request is done. */
   injectedHeaders?: ReturnType<typeof injectTraceHeaders>;
+  /** The span of the attempt on the wire now (each redirect hop has its own). */
   span?: Span;
   /** The span's attributes that the duration metric carries too. */
   metricAttributes?: Attributes;
@@ -245,7 +276,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       // The same reading of the arguments as axios' own (`axios(url, config)`).
       const callConfig: AxiosRequestConfig =
         typeof configOrUrl === 'string' ? { ...(config as object), url: configOrUrl } : (configOrUrl ?? {});
-      if (instrumentation._isIgnored(callConfig)) {
+      if (instrumentation._lacksRequiredParent(parentContext) || instrumentation._isIgnored(callConfig)) {
         return original.apply(this, arguments as unknown as [unknown, unknown]);
       }
       return instrumentation._onRequestCreated(
@@ -257,6 +288,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
           startTime: performance.now(),
           options: instrumentation._config,
           capture: instrumentation._capture,
+          attemptsSent: 0,
         },
         original
       );
@@ -269,9 +301,14 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   private _onRequestCreated(state: RequestState, original: RequestMethod): Promise<unknown> {
     const { callConfig, instance } = state;
     // Resolved as axios' mergeConfig() would (the call's adapter, else the instance's).
-    const chosenAdapter = unwrapAdapter(callConfig.adapter !== undefined ? callConfig.adapter : instance.defaults?.adapter);
-    const tracedAdapter: TracedAdapter = (config) => this._onRequestDispatched(state, config, chosenAdapter);
-    tracedAdapter[CHOSEN_ADAPTER] = chosenAdapter;
+    const configuredAdapter = callConfig.adapter !== undefined ? callConfig.adapter : instance.defaults?.adapter;
+    const resent = tracedRequestOf(configuredAdapter);
+    if (resent) {
+      state.chosenAdapter = resent.chosenAdapter;
+      state.attemptsSent = resent.attemptsSent;
+    } else state.chosenAdapter = configuredAdapter;
+    const tracedAdapter: TracedAdapter = (config) => this._onRequestDispatched(state, config);
+    tracedAdapter[TRACED_REQUEST] = state;
     const tracedConfig = { ...callConfig, adapter: tracedAdapter };
     let result: Promise<unknown>;
     try {
@@ -292,13 +329,9 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
    * Interceptors and transformRequest have run: the config is final. Start the
    * span, then send the request with lower-level HTTP instrumentations suppressed.
    */
-  private _onRequestDispatched(
-    state: RequestState,
-    config: InternalAxiosRequestConfig,
-    chosenAdapter: unknown
-  ): Promise<AxiosResponse> {
+  private _onRequestDispatched(state: RequestState, config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
     const { axiosModule } = state;
-    const adapter = axiosModule.getAdapter(chosenAdapter || axiosModule.defaults?.adapter, config);
+    const adapter = axiosModule.getAdapter(state.chosenAdapter || axiosModule.defaults?.adapter, config);
     // Called again: axios was handed this adapter in a config it gave back
     // (`response.config`) while the instrumentation was disabled. That request
     // is untraced, like every other one made then.
@@ -312,6 +345,10 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       state.span?.end();
     }
     if (!transportContext) return adapter(config);
+    // Only the http adapter shows us its redirects (fetch and xhr follow them out of sight).
+    if (config.maxRedirects !== 0 && adapter === httpAdapterOf(axiosModule)) {
+      this._guard('tracing redirects', () => this._traceRedirects(state, config));
+    }
 
     let transport: Promise<AxiosResponse>;
     try {
@@ -340,6 +377,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   /** Starts the span, injects the trace headers, captures the request; returns the context to send in. */
   private _beforeSend(state: RequestState, config: InternalAxiosRequestConfig): Context {
     const span = this._startSpan(state, config, config, undefined);
+    state.attemptsSent += 1;
     state.config = config;
     const { capture, options } = state;
     const requestContext = trace.setSpan(state.parentContext, span);
@@ -355,6 +393,61 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const { requestHook } = options;
     if (requestHook) this._runHook('requestHook', () => requestHook(span, { config, url: state.urlFull }));
     return options.keepTransportSpans ? requestContext : requestContext.setValue(SUPPRESS_TRACING_KEY, true);
+  }
+
+  /**
+   * follow-redirects (the http adapter's transport) calls `beforeRedirect`
+   * before each hop, with that hop's options: each hop gets a span of its own.
+   * The application's own `beforeRedirect` runs after ours, as before.
+   */
+  private _traceRedirects(state: RequestState, config: InternalAxiosRequestConfig): void {
+    const appBeforeRedirect = config.beforeRedirect as BeforeRedirect | undefined;
+    const instrumentation = this;
+    const tracedBeforeRedirect: BeforeRedirect = function (options, response, request) {
+      instrumentation._onRedirected(state, options, response, request);
+      if (typeof appBeforeRedirect === 'function') appBeforeRedirect.apply(this, arguments as unknown as Parameters<BeforeRedirect>);
+    };
+    config.beforeRedirect = tracedBeforeRedirect as InternalAxiosRequestConfig['beforeRedirect'];
+    state.appBeforeRedirect = appBeforeRedirect;
+    state.redirectsTraced = true;
+  }
+
+  /** The config axios hands back must carry the application's `beforeRedirect`, not this request's. */
+  private _restoreBeforeRedirect(state: RequestState, config: InternalAxiosRequestConfig): void {
+    try {
+      if (state.appBeforeRedirect === undefined) delete config.beforeRedirect;
+      else config.beforeRedirect = state.appBeforeRedirect as InternalAxiosRequestConfig['beforeRedirect'];
+    } catch (error) {
+      this._diag.error("failed while giving back the application's beforeRedirect", error);
+    }
+  }
+
+  /** A hop was answered with a redirect that is followed: end its span, start the next hop's. */
+  private _onRedirected(
+    state: RequestState,
+    options: RedirectOptions,
+    response: RedirectResponse | undefined,
+    request: RedirectedRequest | undefined
+  ): void {
+    this._guard('recording a redirect', () => {
+      const span = state.span as Span;
+      // Older axios passes no request details: what is left of the hop's headers is in the options.
+      const sentHeaders = request?.headers ?? options.headers;
+      const userAgent = readHeader(sentHeaders, 'user-agent');
+      if (userAgent !== undefined) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, userAgent);
+      if (response) collectMetricAttributes(applyResponse(span, { status: response.statusCode }), state.metricAttributes as Attributes);
+      if (span.isRecording()) this._captureHeaders(state.capture, span, sentHeaders, response?.headers);
+      this._endRequest(state, span, undefined, undefined);
+    });
+    this._guard('starting the span of a redirect hop', () => {
+      state.startTime = performance.now();
+      const href = typeof options.href === 'string' ? options.href : undefined;
+      const span = this._openSpan(state, normaliseMethod(options.method), href);
+      state.attemptsSent += 1;
+      if (options.headers && typeof options.headers === 'object') {
+        injectTraceHeaders(trace.setSpan(state.parentContext, span), options.headers as AdapterHeaders);
+      }
+    });
   }
 
   /** The server answered, or the transport failed: record the outcome and end the span. */
@@ -376,7 +469,9 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       const userAgent = readHeader(sentHeaders, 'user-agent');
       if (userAgent !== undefined) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, userAgent);
       if (answer) collectMetricAttributes(applyResponse(span, answer), metricAttributes);
-      if (error !== undefined) collectMetricAttributes(applyFailure(span, error, capture.queryRedaction), metricAttributes);
+      if (error !== undefined) {
+        collectMetricAttributes(applyFailure(span, error, capture.queryRedaction, config.signal), metricAttributes);
+      }
       // The transport sets Content-Length after the request body was captured.
       const sentBodySize =
         options.bodySizeMetrics || capture.requestBody
@@ -388,12 +483,9 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
           answerBody && (parseContentLength(readHeader(answerBody.headers, 'content-length')) ?? byteLength(answerBody.data));
       }
       if (!span.isRecording()) return;
-      if (capture.headers) {
-        captureRequestHeaders(span, sentHeaders, capture.isSensitiveHeader, capture.queryRedaction);
-        if (answer) captureResponseHeaders(span, answer.headers, capture.isSensitiveHeader, capture.queryRedaction);
-      }
+      this._captureHeaders(capture, span, sentHeaders, answer?.headers);
       if (capture.requestBody && sentBodySize !== undefined) span.setAttribute(ATTR_HTTP_REQUEST_BODY_SIZE, sentBodySize);
-      if (capture.responseBody && answerBody) {
+      if (capture.responseBody && answerBody && answerBody.status >= capture.responseBodyMinStatus) {
         const decodedByFetch = transportDecodedBody(answerBody.request);
         this._captureBody(capture, span, answerBody.data, answerBody.headers, capture.responseBodyNames, decodedByFetch);
       }
@@ -409,6 +501,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     if (injectedHeaders) {
       this._guard('restoring the trace headers', () => restoreHeaders(config.headers as unknown as AdapterHeaders, injectedHeaders));
     }
+    if (state.redirectsTraced) this._restoreBeforeRedirect(state, config);
     this._endRequest(state, span, requestBodySize, responseBodySize);
   }
 
@@ -421,7 +514,10 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     let span: Span | undefined;
     try {
       span = this._startSpan(state, state.callConfig, undefined, state.instance.defaults);
-      collectMetricAttributes(applyFailure(span, error, state.capture.queryRedaction), state.metricAttributes as Attributes);
+      collectMetricAttributes(
+        applyFailure(span, error, state.capture.queryRedaction, state.callConfig.signal),
+        state.metricAttributes as Attributes
+      );
       const { responseHook } = state.options;
       if (responseHook) this._runHook('responseHook', () => responseHook(span as Span, { config: undefined, error }));
     } catch (failure) {
@@ -446,6 +542,11 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   ): Span {
     const method = normaliseMethod(finalConfig ? finalConfig.method : (urlConfig.method ?? defaults?.method));
     const href = absoluteRequestUrl(requestUrlString(state.axiosModule.Axios.prototype.getUri, urlConfig, defaults));
+    return this._openSpan(state, method, href);
+  }
+
+  /** The span of one attempt to send the request, a child of the caller's context; it becomes `state.span`. */
+  private _openSpan(state: RequestState, method: NormalisedMethod, href: string | undefined): Span {
     state.requestHref = href;
     const url = href === undefined ? undefined : state.capture.urls.describe(href);
     // Address attributes are read before urlFilter, which may change the URL it gets.
@@ -454,6 +555,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     collectMetricAttributes(attributes, state.metricAttributes);
     state.urlFull = url && this._urlFull(state, url);
     if (state.urlFull !== undefined) attributes[ATTR_URL_FULL] = state.urlFull;
+    if (state.attemptsSent > 0) attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] = state.attemptsSent;
     const span = this.tracer.startSpan(
       spanName(method),
       { kind: SpanKind.CLIENT, startTime: state.startTime, attributes },
@@ -509,6 +611,17 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     return redactedHref;
   }
 
+  /** The headers of one exchange that the options ask for (all, or the named ones), sensitive ones redacted. */
+  private _captureHeaders(capture: ResolvedCapture, span: Span, sentHeaders: unknown, responseHeaders: unknown): void {
+    const { isSensitiveHeader, queryRedaction } = capture;
+    if (capture.headers || capture.requestHeaderNames) {
+      captureRequestHeaders(span, sentHeaders, isSensitiveHeader, queryRedaction, capture.requestHeaderNames);
+    }
+    if (responseHeaders && (capture.headers || capture.responseHeaderNames)) {
+      captureResponseHeaders(span, responseHeaders, isSensitiveHeader, queryRedaction, capture.responseHeaderNames);
+    }
+  }
+
   /** A body's attributes; `headers` give its content type and declared length. */
   private _captureBody(
     capture: ResolvedCapture,
@@ -527,6 +640,13 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       isStillEncoded(readHeader(headers, 'content-encoding'), decodedByFetch)
     );
     if (attributes) span.setAttributes(attributes);
+  }
+
+  /** `requireParentforSpans`: a request made outside any span is sent untraced. */
+  private _lacksRequiredParent(parentContext: Context): boolean {
+    if (this._config.requireParentforSpans !== true) return false;
+    const parent = trace.getSpanContext(parentContext);
+    return parent === undefined || !isSpanContextValid(parent);
   }
 
   private _isIgnored(callConfig: AxiosRequestConfig): boolean {

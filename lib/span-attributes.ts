@@ -74,12 +74,19 @@ export function applyResponse(span: Span, response: ResponseLike): Attributes {
   return attributes;
 }
 
-export function isCancellation(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    ((error as { __CANCEL__?: unknown }).__CANCEL__ === true || (error as { code?: unknown }).code === ERROR_TYPE_CANCELED)
-  );
+/**
+ * Whether a failure is a cancellation: axios' `CanceledError`, any error named
+ * `AbortError` (a `DOMException` or a library's own), or the reason of the
+ * request's aborted `signal` itself (what a plugin that rejects with
+ * `signal.reason` hands on, whatever it is).
+ */
+export function isCancellation(error: unknown, signal?: unknown): boolean {
+  if (typeof error === 'object' && error !== null) {
+    const { __CANCEL__, code, name } = error as { __CANCEL__?: unknown; code?: unknown; name?: unknown };
+    if (__CANCEL__ === true || code === ERROR_TYPE_CANCELED || name === 'AbortError') return true;
+  }
+  const aborted = signal as { aborted?: unknown; reason?: unknown } | undefined;
+  return typeof aborted === 'object' && aborted !== null && aborted.aborted === true && aborted.reason === error;
 }
 
 /** String(value), or its tag for values that refuse conversion (a null-prototype object, say). */
@@ -91,7 +98,10 @@ function describe(value: unknown): string {
   }
 }
 
-/** A low-cardinality name for a failure: axios' error code, else the error's class. */
+/**
+ * A low-cardinality name for a failure: axios' error code, else the error's
+ * class; `_OTHER` for a plain `Error` without a code (its name says nothing).
+ */
 export function errorType(error: unknown): string {
   if (typeof error === 'object' && error !== null) {
     const code = (error as { code?: unknown }).code;
@@ -107,10 +117,11 @@ export function errorType(error: unknown): string {
  * fault of the server: its span keeps status UNSET, with `error.type` =
  * `ERR_CANCELED` and no exception event. Any other failure sets status ERROR
  * and records the exception; `error.type` is the error's code unless the
- * response already gave it its status code (>= 400). Returns the attributes set.
+ * response already gave it its status code (>= 400). `signal` is the
+ * request's, to recognise its reason. Returns the attributes set.
  */
-export function applyFailure(span: Span, error: unknown, redaction: QueryRedaction): Attributes {
-  if (isCancellation(error)) {
+export function applyFailure(span: Span, error: unknown, redaction: QueryRedaction, signal?: unknown): Attributes {
+  if (isCancellation(error, signal)) {
     span.setAttribute(ATTR_ERROR_TYPE, ERROR_TYPE_CANCELED);
     return { [ATTR_ERROR_TYPE]: ERROR_TYPE_CANCELED };
   }

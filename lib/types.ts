@@ -56,8 +56,11 @@ export interface AxiosInstrumentationConfig extends InstrumentationConfig {
   captureHeaders?: boolean;
   /** Capture the serialised request body as `http.request.body.content`. */
   captureRequestBody?: boolean;
-  /** Capture the raw response body as `http.response.body.content`. */
-  captureResponseBody?: boolean;
+  /**
+   * Capture the raw response body as `http.response.body.content`: `true` for
+   * every response, `'on-error'` only for responses with status >= 400.
+   */
+  captureResponseBody?: boolean | 'on-error';
   /** Captured bodies are cut to at most this many characters. Default 16384. */
   maxBodyLength?: number;
   /** `'semconv'` (default): `http.*.body.content`; `'logfire'`: `http.*.body.text`. */
@@ -68,6 +71,14 @@ export interface AxiosInstrumentationConfig extends InstrumentationConfig {
    * lower-case name. Replaces the default list, `DEFAULT_SENSITIVE_HEADERS`.
    */
   sensitiveHeaders?: ReadonlyArray<string | RegExp>;
+  /**
+   * Headers captured by name (case-insensitive) even when `captureHeaders` is
+   * off; no others. Sensitive ones are still `[REDACTED]` unless removed from
+   * `sensitiveHeaders`. When not given, the comma-separated lists in
+   * `OTEL_INSTRUMENTATION_HTTP_CLIENT_CAPTURE_REQUEST_HEADERS` and
+   * `OTEL_INSTRUMENTATION_HTTP_CLIENT_CAPTURE_RESPONSE_HEADERS` are used.
+   */
+  headersToSpanAttributes?: { requestHeaders?: string[]; responseHeaders?: string[] };
   /** Query keys whose values are written as `REDACTED` in `url.full`. Replaces `DEFAULT_REDACTED_QUERY_PARAMS`. */
   redactedQueryParams?: readonly string[];
   /** Called with the span and the final request config before the request leaves. */
@@ -78,6 +89,8 @@ export interface AxiosInstrumentationConfig extends InstrumentationConfig {
   urlFilter?: AxiosUrlFilter;
   /** Returns true for requests that get no span. */
   ignoreRequestHook?: AxiosIgnoreRequestHook;
+  /** Make no span (and inject no headers) for a request made outside any active span. Default false. */
+  requireParentforSpans?: boolean;
   /**
    * Also record the `http.client.request.body.size` and
    * `http.client.response.body.size` histograms (development status in the

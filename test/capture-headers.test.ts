@@ -21,7 +21,7 @@ import {
 import { compileQueryRedaction } from '../lib/url';
 import { assertClientSpan, assertPropagated, onlySpan } from './support/assertions';
 import { defaultHandler, TestServer } from './support/server';
-import { axios, instrumentation, resetInstrumentation, tracer } from './support/telemetry';
+import { axios, finishedSpans, instrumentation, resetInstrumentation, tracer } from './support/telemetry';
 
 const REQUEST_PREFIX = ATTR_HTTP_REQUEST_HEADER('');
 const RESPONSE_PREFIX = ATTR_HTTP_RESPONSE_HEADER('');
@@ -172,15 +172,21 @@ describe('captureHeaders: request and response headers as span attributes', () =
       }
     });
 
-    it('records the headers of the request that got the final answer after a redirect', async () => {
+    it('records, on each hop of a redirect, the headers that hop sent and received', async () => {
       // follow-redirects turns a POST answered by 302 into a GET without a body or Content-Type.
+      const from = server.received.length;
       await axios.post(server.url('/redirect/1'), { a: 1 });
-      const span = onlySpan();
-      assert.strictEqual(server.last.method, 'GET');
-      assertCapturedAsReceived(span, server.last.headers);
-      assert.strictEqual(requestHeader(span, 'content-type'), undefined);
-      assert.strictEqual(responseHeader(span, 'location'), undefined);
-      assert.deepStrictEqual(responseHeader(span, 'content-type'), ['application/json; charset=utf-8']);
+      const [redirected, landed] = finishedSpans();
+      assert.strictEqual(finishedSpans().length, 2, 'a span per hop');
+      const [first, second] = server.received.slice(from);
+      assert.deepStrictEqual([first.method, second.method], ['POST', 'GET']);
+      assertCapturedAsReceived(redirected, first.headers);
+      assertCapturedAsReceived(landed, second.headers);
+      assert.deepStrictEqual(requestHeader(redirected, 'content-type'), ['application/json']);
+      assert.deepStrictEqual(responseHeader(redirected, 'location'), ['/redirect/0']);
+      assert.strictEqual(requestHeader(landed, 'content-type'), undefined);
+      assert.strictEqual(responseHeader(landed, 'location'), undefined);
+      assert.deepStrictEqual(responseHeader(landed, 'content-type'), ['application/json; charset=utf-8']);
     });
 
     it('records the request headers of a request that got no answer (connection refused)', async () => {

@@ -417,32 +417,35 @@ describe('faults: real servers failing in every way give the application what it
         .map((request) => request.headers.traceparent);
     }
 
-    // axios passes maxRedirects to follow-redirects on the http adapter; fetch
-    // follows undici's fixed 20 and knows only maxRedirects 0 ('manual').
-    const loops: Array<[AdapterName, AxiosRequestConfig, number, FaultExpectation]> = [
-      [
-        'http',
-        { maxRedirects: 3 },
-        4,
-        {
-          app: { code: 'ERR_FR_TOO_MANY_REDIRECTS', message: 'Maximum number of redirects exceeded' },
-          span: { errorType: 'ERR_FR_TOO_MANY_REDIRECTS' },
-        },
-      ],
-      ['fetch', {}, 21, { app: { code: 'ERR_NETWORK', message: 'Network Error' }, span: { errorType: 'ERR_NETWORK' } }],
-    ];
-    for (const [adapter, config, hops, expected] of loops) {
-      it(`${adapter} adapter: ${hops} hops, each carrying the one span's traceparent, then the same error as untraced`, async () => {
-        const url = server.url('/redirect-loop');
-        const from = server.received.length;
-        const { outcome, span } = await oneSpanBothWays(() => axios.get(url, { adapter, ...config }));
-        assertFault(outcome, span, 'GET', url, expected);
-        const traceparents = hopTraceparents(from);
-        assert.strictEqual(traceparents.length, 2 * hops, `${hops} hops traced, ${hops} untraced`);
-        assert.deepStrictEqual(traceparents.slice(0, hops), Array(hops).fill(traceparentOf(span)));
-        assert.deepStrictEqual(traceparents.slice(hops), Array(hops).fill(undefined));
+    // axios passes maxRedirects to follow-redirects on the http adapter, which
+    // shows us each hop; fetch follows undici's fixed 20 out of sight and
+    // knows only maxRedirects 0 ('manual').
+    it("http adapter: 4 hops, each its own span carrying its own traceparent, then the same error as untraced", async () => {
+      const url = server.url('/redirect-loop');
+      const from = server.received.length;
+      const { outcome, spans } = await runBothWays(() => axios.get(url, { adapter: 'http', maxRedirects: 3 }), seen);
+      assert.strictEqual(spans.length, 4);
+      assertFault(outcome, spans[3], 'GET', url, {
+        app: { code: 'ERR_FR_TOO_MANY_REDIRECTS', message: 'Maximum number of redirects exceeded' },
+        span: { errorType: 'ERR_FR_TOO_MANY_REDIRECTS' },
       });
-    }
+      for (const span of spans.slice(0, 3)) assertClientSpan(span, { method: 'GET', url, status: 302 });
+      const traceparents = hopTraceparents(from);
+      assert.strictEqual(traceparents.length, 8, '4 hops traced, 4 untraced');
+      assert.deepStrictEqual(traceparents.slice(0, 4), spans.map(traceparentOf));
+      assert.deepStrictEqual(traceparents.slice(4), Array(4).fill(undefined));
+    });
+
+    it("fetch adapter: 21 hops, each carrying the one span's traceparent, then the same error as untraced", async () => {
+      const url = server.url('/redirect-loop');
+      const from = server.received.length;
+      const { outcome, span } = await oneSpanBothWays(() => axios.get(url, { adapter: 'fetch' }));
+      assertFault(outcome, span, 'GET', url, { app: { code: 'ERR_NETWORK', message: 'Network Error' }, span: { errorType: 'ERR_NETWORK' } });
+      const traceparents = hopTraceparents(from);
+      assert.strictEqual(traceparents.length, 42, '21 hops traced, 21 untraced');
+      assert.deepStrictEqual(traceparents.slice(0, 21), Array(21).fill(traceparentOf(span)));
+      assert.deepStrictEqual(traceparents.slice(21), Array(21).fill(undefined));
+    });
 
     for (const adapter of ADAPTERS) {
       it(`${adapter} adapter, maxRedirects 0: the first 302 is the answer, rejected as untraced, and the span records 302`, async () => {

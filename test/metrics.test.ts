@@ -96,6 +96,14 @@ describe('metrics: http.client.request.duration and the opt-in body sizes', () =
     assert.strictEqual(serverError?.attributes[ATTR_HTTP_RESPONSE_STATUS_CODE], 500);
   });
 
+  it('records one duration per redirect hop, each with its own status code', async () => {
+    resetInstrumentation();
+    await axios.get(server.url('/redirect/2'));
+    const { points } = await histogram(METRIC_HTTP_CLIENT_REQUEST_DURATION);
+    const counts = Object.fromEntries(points.map((point) => [point.attributes[ATTR_HTTP_RESPONSE_STATUS_CODE], point.value.count]));
+    assert.deepStrictEqual(counts, { 302: 2, 200: 1 });
+  });
+
   it('records no body sizes unless bodySizeMetrics is on', async () => {
     resetInstrumentation();
     await axios.post(server.url('/echo'), { hello: 'world' });

@@ -77,6 +77,18 @@ describe(`older axios (${OLD_VERSION}): request is patched, the default export's
     });
   }
 
+  it('a redirect is a span per hop, each with its own traceparent, though this axios passes beforeRedirect no response details', async () => {
+    await oldAxios.get(server.url('/redirect/1'));
+    const spans = finishedSpans();
+    assert.strictEqual(spans.length, 2);
+    // The 3xx status is not handed to beforeRedirect here: the first hop ends without one.
+    assertClientSpan(spans[0], { method: 'GET', url: server.url('/redirect/1') });
+    assertClientSpan(spans[1], { method: 'GET', url: server.url('/redirect/0'), status: 200 });
+    assert.strictEqual(server.received.length, 2);
+    assertPropagated(spans[0], server.received[0].headers);
+    assertPropagated(spans[1], server.received[1].headers);
+  });
+
   const untraced: Array<[string, (url: string) => Promise<unknown>]> = [
     ['oldAxios(config)', (url) => oldAxios({ url })],
     ['oldAxios(url)', (url) => oldAxios(url)],

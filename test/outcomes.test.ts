@@ -111,12 +111,15 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
       assertNoException(span);
     });
 
-    it('redirects that are followed make one span with the final status 200', async () => {
+    it('redirects that are followed make a span per hop: 302, 302, then the final 200', async () => {
       const url = server.url('/redirect/2');
-      const { outcome, span } = await runBothWaysOneSpan(() => axios.get(url));
+      const { outcome, spans } = await runBothWays(() => axios.get(url));
       assert.strictEqual(outcome.response?.status, 200);
       assert.strictEqual((outcome.response?.data as { path?: string }).path, '/redirect/0');
-      assertClientSpan(span, { method: 'GET', url, status: 200 });
+      assert.strictEqual(spans.length, 3);
+      assertClientSpan(spans[0], { method: 'GET', url, status: 302 });
+      assertClientSpan(spans[1], { method: 'GET', url: server.url('/redirect/1'), status: 302 });
+      assertClientSpan(spans[2], { method: 'GET', url: server.url('/redirect/0'), status: 200 });
     });
 
     it('a span records network.protocol.version 1.1 and the User-Agent axios sent', async () => {
@@ -164,12 +167,17 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
       assertOneException(span);
     });
 
-    it('too many redirects rejects with ERR_FR_TOO_MANY_REDIRECTS, recorded as such', async () => {
+    it('too many redirects rejects with ERR_FR_TOO_MANY_REDIRECTS, recorded as such on the last hop', async () => {
       const url = server.url('/redirect-loop');
-      const { outcome, span } = await runBothWaysOneSpan(() => axios.get(url, { maxRedirects: 3 }));
+      const { outcome, spans } = await runBothWays(() => axios.get(url, { maxRedirects: 3 }));
       assert.strictEqual(errorCode(outcome), 'ERR_FR_TOO_MANY_REDIRECTS');
-      assertClientSpan(span, { method: 'GET', url, errorType: 'ERR_FR_TOO_MANY_REDIRECTS' });
-      assertOneException(span);
+      assert.strictEqual(spans.length, 4, 'the first request and its three redirects followed');
+      for (const span of spans.slice(0, 3)) {
+        assertClientSpan(span, { method: 'GET', url, status: 302 });
+        assertNoException(span);
+      }
+      assertClientSpan(spans[3], { method: 'GET', url, errorType: 'ERR_FR_TOO_MANY_REDIRECTS' });
+      assertOneException(spans[3]);
     });
 
     describe('a connection reset (nock)', () => {

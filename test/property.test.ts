@@ -6,8 +6,10 @@
 // A property test of bad input: for request configs and hook behaviours
 // generated at random, the application sees the same traced as untraced, every
 // span ends, nothing is left as an unhandled rejection, each call makes one
-// span (none when ignoreRequestHook returns true), and url.full carries no
-// password or fragment.
+// span (none when ignoreRequestHook returns true) plus one per redirect hop,
+// each request the server receives carries its own span's traceparent, a
+// config handed back and sent again (as retry plugins do) counts on in
+// http.request.resend_count, and url.full carries no password or fragment.
 //
 // The seed is fixed so that CI is reproducible. To explore new cases:
 //   PROPERTY_SEED=random npx mocha ... build/test/property.test.js   (a fresh seed, logged)
@@ -19,14 +21,14 @@ import { Readable } from 'stream';
 import { setImmediate as nextMacrotask } from 'timers/promises';
 import { Span, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { ATTR_HTTP_REQUEST_METHOD, ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
+import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_REQUEST_RESEND_COUNT, ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import fc from 'fast-check';
 
 import type { AxiosInstrumentationConfig } from '../lib';
 import { REDACTED } from '../lib/url';
 import { onlySpan } from './support/assertions';
-import { Outcome, outcomeSummary, runBothWays } from './support/outcomes';
+import { Outcome, outcomeSummary, runBothWays, settle } from './support/outcomes';
 import { defaultHandler, Handler, TestServer } from './support/server';
 import { axios, resetInstrumentation } from './support/telemetry';
 
@@ -263,6 +265,8 @@ interface RequestCase {
 interface Case {
   request: RequestCase;
   hooks: HookCase;
+  /** Send the config axios handed back (`response.config` or `error.config`) again, as a retry plugin would. */
+  resend?: boolean;
 }
 
 const text = (maxLength: number) =>
@@ -574,15 +578,52 @@ describe('property: for random bad input and misbehaving hooks, the application 
     return form === 'axios.create().request(config)' ? axios.create().request(config) : axios(config);
   }
 
+  /** The axios calls each run made, and where the server's record stood when each run began. */
+  interface Run {
+    calls: number;
+    receivedBefore: number;
+  }
+
+  /** The call, then (for `resend`) the config axios handed back sent again; settles as the last call did. */
+  async function sendOnce(request: RequestCase, resend: boolean | undefined, runs: Run[]): Promise<unknown> {
+    const run: Run = { calls: 1, receivedBefore: server.received.length };
+    runs.push(run);
+    if (!resend) return send(request);
+    const outcome = await settle(() => send(request));
+    const handedBack = (outcome.response ?? (outcome.error as { config?: AxiosRequestConfig } | undefined))?.config;
+    if (!handedBack) return outcome.error === undefined ? outcome.response : Promise.reject(outcome.error);
+    run.calls += 1;
+    return axios(handedBack);
+  }
+
   /** One generated case, traced then untraced; fails with what went wrong. */
-  async function check({ request, hooks }: Case): Promise<void> {
+  async function check({ request, hooks, resend }: Case): Promise<void> {
     resetInstrumentation(instrumentationConfig(hooks));
-    const { spans } = await runBothWays(() => send(request), summarise);
-    const expected = hooks.ignoreRequestHook === 'returns true' ? 0 : 1;
-    assert.strictEqual(spans.length, expected, `${expected} span for the call, got ${spans.map((span) => span.name)}`);
+    const runs: Run[] = [];
+    const { spans } = await runBothWays(() => sendOnce(request, resend, runs), summarise);
+    const [traced, untraced] = runs;
+    const names = spans.map((span) => span.name);
+    const ignored = hooks.ignoreRequestHook === 'returns true';
+    if (ignored) assert.strictEqual(spans.length, 0, `no span for an ignored call, got ${names}`);
+    else assert.ok(spans.length >= traced.calls, `at least one span for each of ${traced.calls} calls, got ${names}`);
     for (const span of spans) {
       assert.strictEqual(span.kind, SpanKind.CLIENT);
       assertNoCredentialInUrlFull(span);
+    }
+    // A traceparent header of the application's own may stop ours (`false` tells axios not to send it).
+    const setsTraceparent = Object.keys(request.headers ?? {}).some((name) => name.toLowerCase() === 'traceparent');
+    if (!ignored && !setsTraceparent) {
+      // Every request on the wire carries the traceparent of a span of its own.
+      const traceparents = spans.map((span) => `00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`);
+      const hops = server.received.slice(traced.receivedBefore, untraced.receivedBefore).map((hop) => traceparents.indexOf(String(hop.headers.traceparent)));
+      assert.ok(!hops.includes(-1), 'each request the server received carries the traceparent of one of the spans');
+      assert.strictEqual(new Set(hops).size, hops.length, 'each carries a different one');
+      assert.ok(spans.length - hops.length <= traced.calls, `at most one span per call never reached the server, got ${names} for ${hops.length} hops`);
+      // When the first call reached the server, each later hop is a resend: 1, 2, ... (the first none).
+      if (hops.length > 0 && hops[0] === 0) {
+        const counts = hops.map((index) => spans[index].attributes[ATTR_HTTP_REQUEST_RESEND_COUNT]);
+        assert.deepStrictEqual(counts, hops.map((_, k) => (k === 0 ? undefined : k)), 'http.request.resend_count of each hop');
+      }
     }
     // Node reports an unhandled rejection once the microtask queue has drained.
     await nextMacrotask();
@@ -595,7 +636,7 @@ describe('property: for random bad input and misbehaving hooks, the application 
     const seed = propertySeed();
     console.log(`      property seed: ${seed}, ${numRuns} runs (PROPERTY_SEED=${seed} replays them)`);
     await fc.assert(
-      fc.asyncProperty(fc.record({ request, hooks }), (generated) => check(generated)),
+      fc.asyncProperty(fc.record({ request, hooks, resend: fc.boolean() }), (generated) => check(generated)),
       { numRuns, seed }
     );
   });

@@ -27,6 +27,7 @@ import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_HEADER,
   ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_RESEND_COUNT,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
@@ -266,6 +267,27 @@ describe(`versions smoke test against axios ${VERSION}`, () => {
 
     it("responseType 'stream' with captureAll: many chunks arrive intact", () =>
       assertStreamsExactBytes('http', '/chunks?count=16&size=1024', CHUNKS));
+
+    it('a redirect followed is a span per hop, each propagated, the second with resend_count 1', async () => {
+      await axios.get(server.url('/redirect/1'), { adapter: 'http' });
+      const spans = finishedSpans();
+      assert.strictEqual(spans.length, 2);
+      assert.strictEqual(server.received.length, 2);
+      assertPropagated(spans[0], server.received[0].headers);
+      assertPropagated(spans[1], server.received[1].headers);
+      assertClientSpan(spans[1], { method: 'GET', url: server.url('/redirect/0'), status: 200 });
+      assert.deepStrictEqual(spans.map((span) => span.attributes[ATTR_HTTP_REQUEST_RESEND_COUNT]), [undefined, 1]);
+    });
+
+    it('a config handed back and sent again is a resend: resend_count 1, a traceparent of its own', async () => {
+      // An instance: the default export's own call is untraced before 1.6.6 (the documented gap).
+      const client = axios.create({ adapter: 'http' });
+      const response = await client.get(server.url('/again'));
+      await client.request(response.config);
+      const spans = finishedSpans();
+      assert.deepStrictEqual(spans.map((span) => span.attributes[ATTR_HTTP_REQUEST_RESEND_COUNT]), [undefined, 1]);
+      assertPropagated(spans[1], server.last.headers);
+    });
   });
 
   if (HAS_FETCH_ADAPTER) {
