@@ -14,7 +14,7 @@ const REDACTED_JSON_VALUE = `"${REDACTED_BODY_VALUE}"`;
 export type BodyScrubber = (text: string, contentType: string | undefined) => string;
 
 const JSON_CONTENT_TYPE =
-  /^\s*(?:application\/(?:json|x-ndjson|ndjson|jsonl|x-jsonl|json-seq)\b|[\w.-]+\/[\w.+-]*\+json\b)/i;
+  /^\s*(?:application\/(?:x-)?(?:json|ndjson|jsonl|json-seq)\b|text\/(?:x-)?json\b|[\w.-]+\/[\w.+-]*\+json\b)/i;
 const FORM_CONTENT_TYPE = /^\s*application\/x-www-form-urlencoded\b/i;
 /** Without a content type, text that opens like a JSON document is scrubbed as one. */
 const LOOKS_LIKE_JSON = /^[\s\ufeff]*[[{]/;

@@ -19,7 +19,7 @@ import fc from 'fast-check';
 
 import { DEFAULT_SENSITIVE_HEADERS, DEFAULT_SENSITIVE_PATTERNS, REDACTED_BODY_VALUE } from '../lib';
 import { REDACTED_HEADER_VALUE } from '../lib/headers';
-import { scrubForm, scrubJson } from '../lib/scrubbing';
+import { createBodyScrubber, scrubForm, scrubJson } from '../lib/scrubbing';
 import { compileKeyMatcher, compilePatterns } from '../lib/sensitive';
 import {
   ATTR_AXIOS_REQUEST_BODY_TRUNCATED,
@@ -249,6 +249,20 @@ describe('body scrubbing (issue 16)', function () {
         }),
         { seed: seed + 1, numRuns: runs || 150 }
       );
+    });
+
+    it('reads JSON under every JSON content type, forms under theirs, and leaves other text alone', () => {
+      const scrub = createBodyScrubber(isSensitive);
+      for (const type of ['application/json', 'Application/JSON; charset=utf-8', 'application/problem+json', 'application/vnd.api+json',
+        'application/x-ndjson', 'application/jsonl', 'application/json-seq', 'text/json', 'text/x-json', 'application/x-json']) {
+        assert.strictEqual(scrub('{"token":"t"}', type), '{"token":"[REDACTED]"}', type);
+      }
+      assert.strictEqual(scrub('token=t', 'application/x-www-form-urlencoded;charset=UTF-8'), 'token=[REDACTED]');
+      for (const type of ['text/plain', 'application/xml', 'application/graphql', 'text/csv']) {
+        assert.strictEqual(scrub('{"token":"t"}', type), '{"token":"t"}', type);
+      }
+      assert.strictEqual(scrub(' [{"token":"t"}]', undefined), ' [{"token":"[REDACTED]"}]', 'no content type, opens like JSON');
+      assert.strictEqual(scrub('token=t', undefined), 'token=t', 'no content type, not JSON');
     });
 
     it('a document without a sensitive key comes back as the same string', () => {
