@@ -327,6 +327,46 @@ describe('body scrubbing (issue 16)', function () {
       assert.strictEqual(scrubJson('{"password": hunter2, "a": 1}', isSensitive), '{"password": "[REDACTED]", "a": 1}');
     });
 
+    it('property: a form cut anywhere keeps every other byte and no piece of a planted secret', () => {
+      const plainKey = textOf('bcdfghlmpqrtvxyz0123456789_ .&=\u00fc', 1, 8);
+      const pair = fc.oneof(
+        fc.tuple(plainKey, textOf('abcdefghijklmnopqrstuvwxyz0123456789 &=+%\u00e9', 0, 10), fc.constant(false)),
+        // Encoded, Cyrillic would be hex escapes like any other letter's: these upper-case letters (no hex digit,
+        // none of REDACTED's) occur nowhere else, and never four in a row in a key.
+        fc.tuple(fc.constantFrom(...SENSITIVE_KEYS), textOf('GHJKLMNQUVWXYZ', 8, 24), fc.constant(true))
+      );
+      fc.assert(
+        fc.property(fc.array(pair, { minLength: 1, maxLength: 8 }), fc.nat(), (pairs, anywhere) => {
+          // Encoded as URLSearchParams encodes (spaces as +), then cut.
+          const encoded = pairs.map(([key, value]) => new URLSearchParams([[key, value]]).toString());
+          const text = encoded.join('&');
+          const cut = anywhere % (text.length + 1);
+          let expected = '';
+          let offset = 0;
+          pairs.forEach(([, , sensitive], index) => {
+            const piece = encoded[index];
+            const valueStart = offset + piece.indexOf('=') + 1;
+            expected += sensitive && valueStart <= cut ? piece.slice(0, piece.indexOf('=') + 1) + REDACTED_BODY_VALUE : piece;
+            expected += index < pairs.length - 1 ? '&' : '';
+            offset += piece.length + 1;
+          });
+          // The expected text of the cut body: whole up to the pair the cut falls in, that pair as far as it goes.
+          const cutPairs = text.slice(0, cut).split('&').length;
+          const expectedCut = expected.split('&').slice(0, cutPairs);
+          const lastWhole = text.slice(0, cut).split('&')[cutPairs - 1];
+          if (!expectedCut[cutPairs - 1].endsWith(REDACTED_BODY_VALUE)) expectedCut[cutPairs - 1] = lastWhole;
+          const recorded = scrubForm(text.slice(0, cut), isSensitive);
+          assert.strictEqual(recorded, expectedCut.join('&'), `form ${text}, cut at ${cut}`);
+          assertNoPieceOf(
+            pairs.filter(([, , sensitive]) => sensitive).map(([, value]) => new URLSearchParams([['', value]]).toString().slice(1)),
+            recorded,
+            `form ${text}, cut at ${cut}`
+          );
+        }),
+        { seed: seed + 3, numRuns: runs || 1000 }
+      );
+    });
+
     it('form bodies: sensitive keys compared decoded, every other byte kept, a cut value hidden', () => {
       assert.strictEqual(
         scrubForm('grant_type=client_credentials&client_id=app&client_secret=s%20t&scope=a+b', isSensitive),
