@@ -6,6 +6,7 @@
 import type { Attributes } from '@opentelemetry/api';
 
 import { copyText, decodeBytes } from './platform';
+import type { BodyScrubber } from './scrubbing';
 
 /** Where one captured body goes. */
 export interface BodyAttributeNames {
@@ -127,7 +128,8 @@ function asBytes(data: unknown): Uint8Array | undefined {
  * `limit` characters, with the truncation marked), its size in bytes where that
  * is known without reading it. Streams, FormData, Blobs and other objects are
  * never read: they yield no attributes. A body that is `stillEncoded` (gzip
- * bytes, say) is never decoded as text.
+ * bytes, say) is never decoded as text. The text is cut first, then `scrub`
+ * rewrites it, so scrubbing costs no more than the limit allows.
  */
 export function bodyAttributes(
   data: unknown,
@@ -135,8 +137,10 @@ export function bodyAttributes(
   contentLength: string | undefined,
   limit: number,
   names: BodyAttributeNames,
-  stillEncoded = false
+  stillEncoded = false,
+  scrub?: BodyScrubber
 ): Attributes | undefined {
+  const recorded = (text: string) => (scrub ? scrub(text, contentType) : text);
   const textual = stillEncoded ? false : isTextualContentType(contentType);
   const declaredSize = parseContentLength(contentLength);
 
@@ -147,16 +151,17 @@ export function bodyAttributes(
     // explicitly binary content type here means mojibake: keep only the size.
     if (textual === false) return attributes;
     if (data.length > limit) {
-      attributes[names.content] = truncateText(data, limit);
+      attributes[names.content] = recorded(truncateText(data, limit));
       attributes[names.truncated] = true;
     } else {
-      attributes[names.content] = data;
+      attributes[names.content] = recorded(data);
     }
     return attributes;
   }
 
   if (data instanceof URLSearchParams) {
-    return bodyAttributes(data.toString(), contentType, contentLength, limit, names);
+    const formType = contentType ?? 'application/x-www-form-urlencoded';
+    return bodyAttributes(data.toString(), formType, contentLength, limit, names, false, scrub);
   }
 
   const bytes = asBytes(data);
@@ -169,10 +174,10 @@ export function bodyAttributes(
   const maxBytes = limit * (MAX_BYTES_PER_UNIT[encoding] ?? 3);
   const text = decodePrefix(bytes, maxBytes, encoding);
   if (text.length > limit) {
-    attributes[names.content] = truncateText(text, limit);
+    attributes[names.content] = recorded(truncateText(text, limit));
     attributes[names.truncated] = true;
   } else {
-    attributes[names.content] = text;
+    attributes[names.content] = recorded(text);
     if (bytes.byteLength > maxBytes) attributes[names.truncated] = true;
   }
   return attributes;

@@ -8,6 +8,8 @@ import { compileHeaderMatcher, DEFAULT_SENSITIVE_HEADERS, HeaderMatcher } from '
 import { compileQueryRedaction, DEFAULT_REDACTED_QUERY_PARAMS, QueryRedaction, RequestUrlCache } from './url';
 import type { BodyAttributeNames } from './body';
 import { environmentVariable, tracePropagationFilter } from './platform';
+import { BodyScrubber, createBodyScrubber } from './scrubbing';
+import { compileKeyMatcher, compilePatterns } from './sensitive';
 import {
   ATTR_AXIOS_REQUEST_BODY_TRUNCATED,
   ATTR_AXIOS_RESPONSE_BODY_TRUNCATED,
@@ -42,6 +44,8 @@ export interface ResolvedCapture {
   maxBodyLength: number;
   requestBodyNames: BodyAttributeNames;
   responseBodyNames: BodyAttributeNames;
+  /** Rewrites captured body text; undefined with `scrubbing: false`. */
+  scrubBody: BodyScrubber | undefined;
   isSensitiveHeader: HeaderMatcher;
   queryRedaction: QueryRedaction;
   /** The URLs of recent requests, described with this queryRedaction. */
@@ -54,6 +58,10 @@ export interface ResolvedConfig {
   capture: ResolvedCapture;
   /** captureAll was combined with a specific capture flag, which it overrides. */
   captureAllOverlaps: boolean;
+  /** `scrubbing: false` was given: bodies are recorded as they are. */
+  scrubbingOff: boolean;
+  /** extraPatterns that are not regular expressions, searched as plain text. */
+  invalidPatterns: string[];
 }
 
 function envFlag(name: string): boolean | undefined {
@@ -87,11 +95,24 @@ export function resolveConfig(config: AxiosInstrumentationConfig): ResolvedConfi
     typeof config.maxBodyLength === 'number' && config.maxBodyLength >= 0
       ? Math.floor(config.maxBodyLength)
       : DEFAULT_MAX_BODY_LENGTH;
-  const queryRedaction = compileQueryRedaction(config.redactedQueryParams ?? DEFAULT_REDACTED_QUERY_PARAMS);
+  // One definition of sensitive: the extra patterns reach bodies, headers and
+  // query keys alike; the default patterns join each place's default list.
+  const scrubbing = config.scrubbing === false ? undefined : config.scrubbing ?? {};
+  const extra = compilePatterns(scrubbing?.extraPatterns);
+  const isSensitiveKey = compileKeyMatcher(extra.patterns);
+  const queryRedaction =
+    config.redactedQueryParams === undefined
+      ? compileQueryRedaction(DEFAULT_REDACTED_QUERY_PARAMS, isSensitiveKey)
+      : compileQueryRedaction(
+          config.redactedQueryParams,
+          extra.patterns.length > 0 ? compileKeyMatcher(extra.patterns, false) : undefined
+        );
   const captureHeaders = captureAll || config.captureHeaders === true;
   const namedHeaders = config.headersToSpanAttributes;
   return {
     captureAllOverlaps: config.captureAll === true && specificFlags.some((flag) => flag !== undefined),
+    scrubbingOff: scrubbing === undefined,
+    invalidPatterns: extra.invalid,
     capture: {
       headers: captureHeaders,
       requestHeaderNames: captureHeaders
@@ -114,7 +135,8 @@ export function resolveConfig(config: AxiosInstrumentationConfig): ResolvedConfi
         size: ATTR_HTTP_RESPONSE_BODY_SIZE,
         truncated: ATTR_AXIOS_RESPONSE_BODY_TRUNCATED,
       },
-      isSensitiveHeader: compileHeaderMatcher(config.sensitiveHeaders ?? DEFAULT_SENSITIVE_HEADERS),
+      scrubBody: scrubbing && createBodyScrubber(isSensitiveKey),
+      isSensitiveHeader: compileHeaderMatcher([...(config.sensitiveHeaders ?? DEFAULT_SENSITIVE_HEADERS), ...extra.patterns]),
       queryRedaction,
       urls: new RequestUrlCache(queryRedaction),
       propagatesTo: tracePropagationFilter(config.propagateTraceHeaderCorsUrls),

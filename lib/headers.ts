@@ -6,6 +6,7 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import { ATTR_HTTP_REQUEST_HEADER, ATTR_HTTP_RESPONSE_HEADER } from '@opentelemetry/semantic-conventions';
 
+import { DEFAULT_SENSITIVE_PATTERNS } from './sensitive';
 import { QueryRedaction, redactUrlString } from './url';
 
 /** Written in place of the values of a sensitive header. */
@@ -16,7 +17,8 @@ export const REDACTED_HEADER_VALUE = '[REDACTED]';
  * name; regular expressions are tested against the lower-case name. The
  * patterns follow what Logfire scrubs (auth, api key, token, secret, password,
  * session, credential, private key, csrf/xsrf, jwt, ssn), plus any name ending
- * in `key` (`x-functions-key`, `ocp-apim-subscription-key`).
+ * in `key` (`x-functions-key`, `ocp-apim-subscription-key`), and every one of
+ * `DEFAULT_SENSITIVE_PATTERNS`, the definition bodies and query keys share.
  */
 export const DEFAULT_SENSITIVE_HEADERS: ReadonlyArray<string | RegExp> = Object.freeze([
   'authorization',
@@ -35,6 +37,7 @@ export const DEFAULT_SENSITIVE_HEADERS: ReadonlyArray<string | RegExp> = Object.
   /[cx]srf/,
   /jwt/,
   /ssn/,
+  ...DEFAULT_SENSITIVE_PATTERNS,
 ]);
 
 /** Headers whose value is a URL: written with the same redaction as `url.full`. */

@@ -14,8 +14,11 @@ export type {
   AxiosUrlFilter,
   BodyAttributeNames,
   PropagateTraceHeaderCorsUrls,
+  ScrubbingOptions,
 } from './types';
 export { CAPTURE_ALL_ENV, DEFAULT_MAX_BODY_LENGTH } from './config';
 export { DEFAULT_SENSITIVE_HEADERS, REDACTED_HEADER_VALUE } from './headers';
 export { DEFAULT_REDACTED_QUERY_PARAMS } from './url';
+export { DEFAULT_SENSITIVE_PATTERNS } from './sensitive';
+export { REDACTED_BODY_VALUE } from './scrubbing';
 export { ERROR_TYPE_CANCELED } from './span-attributes';

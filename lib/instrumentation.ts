@@ -149,6 +149,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   // that no field initialiser runs after it and overwrites them.
   declare private _capture: ResolvedCapture;
   declare private _warnedAboutCaptureAll: boolean;
+  declare private _saidScrubbingIsOff: boolean;
   // Set by _updateMetricInstruments(), which the base-class constructor calls.
   declare private _metrics: ClientMetrics;
 
@@ -208,6 +209,15 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       (this._diag ?? diag).warn(
         'captureAll is set together with captureHeaders, captureRequestBody or captureResponseBody; ' +
           'captureAll captures everything and the specific flags are ignored.'
+      );
+    }
+    if (resolved.scrubbingOff && !this._saidScrubbingIsOff) {
+      this._saidScrubbingIsOff = true;
+      (this._diag ?? diag).warn('scrubbing is false: captured bodies are recorded as they are, credentials included.');
+    }
+    if (resolved.invalidPatterns.length > 0) {
+      (this._diag ?? diag).error(
+        `scrubbing.extraPatterns: not regular expressions, searched as plain text: ${resolved.invalidPatterns.join(', ')}`
       );
     }
     this._capture = resolved.capture;
@@ -637,7 +647,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       readHeader(headers, 'content-length'),
       capture.maxBodyLength,
       names,
-      isStillEncoded(readHeader(headers, 'content-encoding'), decodedByFetch)
+      isStillEncoded(readHeader(headers, 'content-encoding'), decodedByFetch),
+      capture.scrubBody
     );
     if (attributes) span.setAttributes(attributes);
   }

@@ -46,6 +46,18 @@ export type AxiosIgnoreRequestHook = (config: AxiosRequestConfig) => boolean;
  */
 export type PropagateTraceHeaderCorsUrls = string | RegExp | ReadonlyArray<string | RegExp>;
 
+/** How captured bodies are scrubbed, and what else counts as sensitive. */
+export interface ScrubbingOptions {
+  /**
+   * Patterns added to `DEFAULT_SENSITIVE_PATTERNS`, for the keys of captured
+   * bodies, and also for header names and query keys (on top of
+   * `sensitiveHeaders` and `redactedQueryParams`). Strings are regular
+   * expressions (as Logfire's `extra_patterns`); all are case-insensitive and
+   * searched anywhere in the key.
+   */
+  extraPatterns?: ReadonlyArray<string | RegExp>;
+}
+
 /** Which attribute names captured bodies are written under. */
 export type BodyAttributeNames = 'semconv' | 'logfire';
 
@@ -81,6 +93,12 @@ export interface AxiosInstrumentationConfig extends InstrumentationConfig {
   headersToSpanAttributes?: { requestHeaders?: string[]; responseHeaders?: string[] };
   /** Query keys whose values are written as `REDACTED` in `url.full`. Replaces `DEFAULT_REDACTED_QUERY_PARAMS`. */
   redactedQueryParams?: readonly string[];
+  /**
+   * Captured JSON and form bodies have the values of sensitive keys written as
+   * `[REDACTED]` (default on). `{ extraPatterns }` adds patterns; `false` records
+   * bodies as they are.
+   */
+  scrubbing?: false | ScrubbingOptions;
   /** Called with the span and the final request config before the request leaves. */
   requestHook?: AxiosRequestHook;
   /** Called with the span and the response or the error when the transport settles. */

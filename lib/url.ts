@@ -3,6 +3,8 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+import type { KeyMatcher } from './sensitive';
+
 /**
  * Query keys whose values are redacted in `url.full` by default, compared
  * without regard to case: the keys the HTTP conventions name, the other AWS
@@ -32,6 +34,8 @@ export const REDACTED = 'REDACTED';
 
 export interface QueryRedaction {
   keys: ReadonlySet<string>;
+  /** Whether the value of a (decoded) key is redacted: one of `keys`, or a match of the patterns. */
+  isRedactedKey: (decodedKey: string) => boolean;
   /** Cheap pre-check so that most queries are not split at all. */
   mayContainKey: (search: string) => boolean;
 }
@@ -40,16 +44,29 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Keys are compared in lower case: `Signature` and `signature` are the same credential. */
-export function compileQueryRedaction(keys: readonly string[]): QueryRedaction {
-  if (keys.length === 0) return { keys: new Set(), mayContainKey: () => false };
+/**
+ * Keys are compared in lower case: `Signature` and `signature` are the same
+ * credential. Keys that `isSensitiveKey` (lib/sensitive.ts) matches are redacted too.
+ */
+export function compileQueryRedaction(keys: readonly string[], isSensitiveKey?: KeyMatcher): QueryRedaction {
+  const lowerCaseKeys = new Set(keys.map((key) => key.toLowerCase()));
+  if (isSensitiveKey) {
+    // A pattern may match a key however it is encoded: every query is looked at.
+    return {
+      keys: lowerCaseKeys,
+      isRedactedKey: (key) => lowerCaseKeys.has(key.toLowerCase()) || isSensitiveKey(key),
+      mayContainKey: () => true,
+    };
+  }
+  const isRedactedKey = (key: string) => lowerCaseKeys.has(key.toLowerCase());
+  if (keys.length === 0) return { keys: lowerCaseKeys, isRedactedKey, mayContainKey: () => false };
   // The query is still encoded, so look for each key as a browser or axios may have written it.
   const spellings = keys.flatMap((key) => {
     const encoded = encodeURIComponent(key);
     return [key, encoded, encoded.replace(/%20/g, '+')];
   });
   const anyKey = new RegExp(`[?&](?:${[...new Set(spellings)].map(escapeRegExp).join('|')})=`, 'i');
-  return { keys: new Set(keys.map((key) => key.toLowerCase())), mayContainKey: (search) => anyKey.test(search) };
+  return { keys: lowerCaseKeys, isRedactedKey, mayContainKey: (search) => anyKey.test(search) };
 }
 
 /** axios' own `Axios.prototype.getUri`. */
@@ -125,7 +142,7 @@ function urlParts(config: UrlConfig): UrlConfig {
   };
 }
 
-function redactQuery(search: string, keys: ReadonlySet<string>): string {
+function redactQuery(search: string, redaction: QueryRedaction): string {
   // Rewritten by hand rather than through URLSearchParams, which would
   // re-encode every other parameter of the query.
   return (
@@ -142,7 +159,7 @@ function redactQuery(search: string, keys: ReadonlySet<string>): string {
         } catch {
           // an undecodable key is compared as it is
         }
-        return keys.has(decodedKey.toLowerCase()) ? `${key}=${REDACTED}` : pair;
+        return redaction.isRedactedKey(decodedKey) ? `${key}=${REDACTED}` : pair;
       })
       .join('&')
   );
@@ -159,7 +176,7 @@ export function redactUrl(url: URL, redaction: QueryRedaction): URL {
     url.password = REDACTED;
   }
   if (url.search && redaction.mayContainKey(url.search)) {
-    url.search = redactQuery(url.search, redaction.keys);
+    url.search = redactQuery(url.search, redaction);
   }
   if (url.hash) url.hash = '';
   return url;
@@ -182,7 +199,7 @@ export function redactUrlString(value: string, redaction: QueryRedaction): strin
   const question = reference.indexOf('?');
   if (question === -1) return reference;
   const search = reference.slice(question);
-  return reference.slice(0, question) + (redaction.mayContainKey(search) ? redactQuery(search, redaction.keys) : search);
+  return reference.slice(0, question) + (redaction.mayContainKey(search) ? redactQuery(search, redaction) : search);
 }
 
 const ABSOLUTE_WITH_SCHEME = /^[a-z][a-z\d+\-.]*:/i;

@@ -24,6 +24,7 @@ import {
 } from '@opentelemetry/semantic-conventions';
 
 import { DEFAULT_REDACTED_QUERY_PARAMS } from '../lib/url';
+import { ATTR_HTTP_REQUEST_BODY_CONTENT, ATTR_HTTP_RESPONSE_BODY_CONTENT } from '../lib/semconv';
 import { REDACTED_HEADER_VALUE } from '../lib/headers';
 import { projectRoot, runNode } from './support/child';
 import { Handler, TestServer } from './support/server';
@@ -59,7 +60,22 @@ const SECRETS = {
   followedSignature: secret('followed-signature'),
   errorPassword: secret('error-password'),
   errorSignature: secret('error-signature'),
+  loginPassword: secret('login-password'),
+  accessToken: secret('access-token'),
+  refreshToken: secret('refresh-token'),
+  idToken: secret('id-token'),
+  clientSecret: secret('client-secret'),
 };
+
+/** The answer of an OAuth token endpoint. */
+const TOKEN_ANSWER = JSON.stringify({
+  access_token: SECRETS.accessToken,
+  token_type: 'Bearer',
+  expires_in: 3600,
+  refresh_token: SECRETS.refreshToken,
+  id_token: SECRETS.idToken,
+  scope: 'openid profile',
+});
 
 /** One secret for each key of the default list, half in the URL string, half through `params`. */
 const DEFAULT_QUERY_SECRETS: Record<string, string> = Object.fromEntries(
@@ -123,6 +139,18 @@ function plannedRequests(origin: string, host: string): PlannedRequest[] {
     { name: 'location-token', adapter: 'http', config: { url: plant('location-token'), maxRedirects: 0, validateStatus: null } },
     { name: 'redirect-followed', adapter: 'http', config: { url: plant('redirect-followed') } },
     {
+      name: 'login-body',
+      adapter: 'http',
+      config: { url: plant('login-body'), method: 'post', data: { username: 'ada', password: SECRETS.loginPassword, remember: true } },
+    },
+    { name: 'oauth-token', adapter: 'fetch', config: { url: plant('oauth-token'), method: 'post', data: { grant_type: 'refresh_token' } } },
+    {
+      name: 'client-credentials',
+      adapter: 'http',
+      // The child makes URLSearchParams of `form`, as an application does.
+      config: { url: plant('client-credentials'), method: 'post', form: { grant_type: 'client_credentials', client_id: 'app-1', client_secret: SECRETS.clientSecret } },
+    },
+    {
       name: 'error-message',
       adapter: 'undici-request',
       config: { url: `http://erin:${SECRETS.errorPassword}@${host}/plant/error-message?X-Amz-Signature=${SECRETS.errorSignature}` },
@@ -151,7 +179,7 @@ function plantingHandler(origin: () => string): Handler {
       redirect(`http://carol:${SECRETS.followedUserinfo}@${host}/landing?X-Amz-Signature=${SECRETS.followedSignature}`);
     }
     res.setHeader('content-type', 'application/json');
-    res.end('{"ok":true}');
+    res.end(route === '/plant/oauth-token' ? TOKEN_ANSWER : '{"ok":true}');
   };
 }
 
@@ -341,6 +369,35 @@ describe('secrets: with captureAll and default redaction, no planted secret reac
       // The message quotes the URL, credentials, query and all.
       assert.strictEqual(outcomes['error-message'].failed, true);
       assert.match(String(outcomes['error-message'].message), new RegExp(`${SECRETS.errorPassword}.*${SECRETS.errorSignature}`));
+      assert.ok(received('login-body').body.includes(SECRETS.loginPassword), 'the server got the password');
+      assert.ok(received('client-credentials').body.includes(`client_secret=${SECRETS.clientSecret}`), 'the server got the client secret');
+      assert.strictEqual(outcomes['oauth-token'].status, 200);
+    });
+  });
+
+  describe('bodies (scrubbed by default)', () => {
+    it('a login body is exported with the password [REDACTED] and every other field as sent', () => {
+      assert.strictEqual(
+        spanOf('login-body').attributes[ATTR_HTTP_REQUEST_BODY_CONTENT],
+        '{"username":"ada","password":"[REDACTED]","remember":true}'
+      );
+      assertNotExported({ loginPassword: SECRETS.loginPassword });
+    });
+
+    it("an OAuth token endpoint's answer (fetch adapter) is exported with its tokens [REDACTED]", () => {
+      assert.strictEqual(
+        spanOf('oauth-token').attributes[ATTR_HTTP_RESPONSE_BODY_CONTENT],
+        TOKEN_ANSWER.replace(SECRETS.accessToken, '[REDACTED]').replace(SECRETS.refreshToken, '[REDACTED]').replace(SECRETS.idToken, '[REDACTED]')
+      );
+      assertNotExported({ accessToken: SECRETS.accessToken, refreshToken: SECRETS.refreshToken, idToken: SECRETS.idToken });
+    });
+
+    it('a client-credentials form body is exported with client_secret [REDACTED]', () => {
+      assert.strictEqual(
+        spanOf('client-credentials').attributes[ATTR_HTTP_REQUEST_BODY_CONTENT],
+        'grant_type=client_credentials&client_id=app-1&client_secret=[REDACTED]'
+      );
+      assertNotExported({ clientSecret: SECRETS.clientSecret });
     });
   });
 

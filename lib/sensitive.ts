@@ -1,0 +1,117 @@
+/*
+ * Copyright The opentelemetry-instrumentation-axios authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+/**
+ * What "sensitive" means, for header names, query keys and the keys of
+ * captured bodies alike: Logfire's default scrubbing patterns, plus `token`
+ * (OAuth bodies: `access_token`, `refresh_token`, `id_token`). Each is
+ * searched in the key after `normaliseKey`, so `api_key`, `api-key`, `apiKey`,
+ * `API KEY` and `api.key` all match `api[._ -]?key`.
+ */
+export const DEFAULT_SENSITIVE_PATTERNS: readonly RegExp[] = Object.freeze([
+  /passw(?:or)?d/,
+  /secret/,
+  // Logfire's exception: `author` and `authors` are not credentials.
+  /auth(?!ors?\b)/,
+  /credential/,
+  /private[._ -]?key/,
+  /api[._ -]?key/,
+  /session/,
+  /cookie/,
+  /[cx]srf/,
+  /jwt/,
+  // Whole word only: `classname`, `lessness` are not social security numbers.
+  /(?:\b|_)ssn(?:\b|_)/,
+  /credit[._ -]?card/,
+  /social[._ -]?security/,
+  /token/,
+]);
+
+/**
+ * Keys that `token` would match but that hold no credential: the counts of
+ * language-model APIs' usage fields, and OAuth's `token_type` (`Bearer`).
+ * Hiding them would make every such body useless. Exempt from the default
+ * patterns only.
+ */
+const NOT_CREDENTIALS = /^(?:(?:max|prompt|completion|total|input|output|cached|reasoning)_tokens?|token_type)$/;
+
+/**
+ * The form patterns are matched against: a camelCase boundary becomes `_`
+ * (`userSsn` is `user_ssn`, `apiKey` is `api_key`), then lower case.
+ */
+export function normaliseKey(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** A user's patterns as given: strings are regular expressions (as Logfire's `extra_patterns`), RegExps are kept. */
+export type SensitivePatterns = ReadonlyArray<string | RegExp>;
+
+export interface CompiledPatterns {
+  patterns: RegExp[];
+  /** Strings that are not valid regular expressions: matched as plain text instead. */
+  invalid: string[];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Compiles a user's patterns once: case-insensitive, without the global and
+ * sticky flags (which keep state between test() calls). A string that is not a
+ * valid regular expression is searched as plain text rather than thrown at
+ * setConfig().
+ */
+export function compilePatterns(list: SensitivePatterns | undefined): CompiledPatterns {
+  const compiled: CompiledPatterns = { patterns: [], invalid: [] };
+  for (const entry of Array.isArray(list) ? list : []) {
+    if (entry instanceof RegExp) {
+      compiled.patterns.push(new RegExp(entry.source, entry.flags.replace(/[gyi]/g, '') + 'i'));
+    } else if (typeof entry === 'string' && entry !== '') {
+      try {
+        compiled.patterns.push(new RegExp(entry, 'i'));
+      } catch {
+        compiled.invalid.push(entry);
+        compiled.patterns.push(new RegExp(escapeRegExp(entry), 'i'));
+      }
+    }
+  }
+  return compiled;
+}
+
+/** Whether the value under a key is written as it is. Takes the key as it appears (decoded from its encoding). */
+export type KeyMatcher = (key: string) => boolean;
+
+/** Bounds the memory of a matcher fed with arbitrary keys. */
+const MAX_REMEMBERED_KEYS = 1024;
+/** Longer keys are judged afresh each time rather than remembered. */
+const LONGEST_REMEMBERED_KEY = 64;
+
+/**
+ * A matcher for `DEFAULT_SENSITIVE_PATTERNS` (unless `withDefaults` is false)
+ * and `extra`. Keys repeat from body to body; each verdict is remembered.
+ */
+export function compileKeyMatcher(extra: readonly RegExp[], withDefaults = true): KeyMatcher {
+  const defaults = withDefaults ? new RegExp(DEFAULT_SENSITIVE_PATTERNS.map((pattern) => pattern.source).join('|')) : undefined;
+  if (!defaults && extra.length === 0) return () => false;
+  const verdicts = new Map<string, boolean>();
+  const judge = (key: string): boolean => {
+    const normalised = normaliseKey(key);
+    if (defaults && defaults.test(normalised) && !NOT_CREDENTIALS.test(normalised)) return true;
+    // User patterns see the key as written too: a pattern for `apiKey` must not need the normalised `api_key`.
+    return extra.some((pattern) => pattern.test(normalised) || pattern.test(key));
+  };
+  return (key) => {
+    let sensitive = verdicts.get(key);
+    if (sensitive === undefined) {
+      sensitive = judge(key);
+      if (key.length <= LONGEST_REMEMBERED_KEY) {
+        if (verdicts.size >= MAX_REMEMBERED_KEYS) verdicts.clear();
+        verdicts.set(key, sensitive);
+      }
+    }
+    return sensitive;
+  };
+}
