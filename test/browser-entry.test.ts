@@ -4,15 +4,21 @@
  */
 
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import * as vm from 'vm';
 import * as esbuild from 'esbuild';
 import fc from 'fast-check';
+import webpack from 'webpack';
 
 import * as browserPlatform from '../lib/platform/browser';
 import * as nodePlatform from '../lib/platform/node';
 import type { TextEncodingName } from '../lib/body';
+import { PACKAGE_NAME } from '../lib/version';
 import { assertPropagated, onlySpan } from './support/assertions';
+import { runNode } from './support/child';
 import { TestServer } from './support/server';
 import { axios, resetInstrumentation } from './support/telemetry';
 
@@ -22,10 +28,22 @@ const { measureBrowserSize } = require(path.join(ROOT, 'scripts/browser-size.js'
   measureBrowserSize(): Promise<{ minifiedBytes: number; gzippedBytes: number; inputs: string[] }>;
 };
 
-/** Bundles a built file as a page's bundler would: for browsers, every dependency inlined, nothing polyfilled. */
-async function bundleForBrowsers(entry: string): Promise<{ code: string; inputs: string[] }> {
+/** A page's code that takes the package by name, with `import` (the ESM build) or with `require()` (the CommonJS one). */
+const IMPORTING_PAGE = `export * from '${PACKAGE_NAME}';`;
+const REQUIRING_PAGE = `module.exports = require('${PACKAGE_NAME}');`;
+
+/**
+ * Bundles a page's code as its bundler would: for browsers, every dependency
+ * inlined, nothing polyfilled. The code is resolved from inside the package,
+ * where its name refers to itself: through its package.json, exports
+ * conditions and browser field, as from an application's node_modules.
+ */
+async function bundleForBrowsers(
+  pageCode: string,
+  options: Pick<esbuild.BuildOptions, 'platform' | 'conditions' | 'mainFields' | 'external' | 'format'> = {}
+): Promise<{ code: string; inputs: string[] }> {
   const result = await esbuild.build({
-    entryPoints: [path.join(ROOT, entry)],
+    stdin: { contents: pageCode, resolveDir: ROOT, sourcefile: 'page-entry.js' },
     absWorkingDir: ROOT,
     bundle: true,
     platform: 'browser',
@@ -36,6 +54,7 @@ async function bundleForBrowsers(entry: string): Promise<{ code: string; inputs:
     logLevel: 'silent',
     // esbuild replaces references to these free globals (not strings, comments or local names) with a marker.
     define: Object.fromEntries(NODE_GLOBAL_NAMES.map((name) => [name, `${MARKER}${name}`])),
+    ...options,
   });
   return { code: result.outputFiles[0].text, inputs: Object.keys(result.metafile.inputs) };
 }
@@ -55,27 +74,85 @@ function nodeGlobalsUsed(code: string): string[] {
   return [...used].sort();
 }
 
+/** This package's Node platform modules among a bundle's inputs, of either build. */
+function nodePlatformInputs(inputs: string[]): string[] {
+  return inputs.filter((input) => /^dist\/(esm\/)?platform\/node\//.test(input));
+}
+
 describe('the browser entry', () => {
-  it('bundles for browsers, with its dependencies, with no Node built-in, process or Buffer', async function () {
+  it('bundles for browsers, with its dependencies, with no Node built-in, process or Buffer: the ESM build', async function () {
     this.timeout(30000);
     // esbuild fails to resolve a Node built-in module (`http`, `node:util`) when bundling for browsers.
-    const { code, inputs } = await bundleForBrowsers('dist/index.js');
-    assert.ok(inputs.includes('dist/platform/browser/index.js'), 'the browser field swaps the platform module');
+    const { code, inputs } = await bundleForBrowsers(IMPORTING_PAGE);
+    assert.ok(inputs.includes('dist/esm/index.js'), "exports' browser condition leads `import` to the ESM build");
+    assert.ok(inputs.includes('dist/esm/platform/browser/index.js'), 'the browser field swaps the platform module');
     assert.deepStrictEqual(
-      inputs.filter((input) => input.startsWith('dist/platform/node/')),
+      inputs.filter((input) => input.startsWith('dist/') && !input.startsWith('dist/esm/')),
       [],
-      'nothing of the Node platform is bundled'
+      'nothing of the CommonJS build is bundled beside it'
     );
+    assert.deepStrictEqual(nodePlatformInputs(inputs), [], 'nothing of the Node platform is bundled');
     assert.deepStrictEqual(nodeGlobalsUsed(code), []);
   });
 
-  it('would catch a Node global: the same check flags the Node platform module', async () => {
-    const { code } = await bundleForBrowsers('dist/platform/node/index.js');
+  it('a page that require()s the package gets the CommonJS build, its platform module swapped as well', async function () {
+    this.timeout(30000);
+    const { code, inputs } = await bundleForBrowsers(REQUIRING_PAGE);
+    assert.ok(inputs.includes('dist/index.js'));
+    assert.ok(inputs.includes('dist/platform/browser/index.js'), 'the browser field swaps the platform module');
+    assert.deepStrictEqual(nodePlatformInputs(inputs), [], 'nothing of the Node platform is bundled');
+    assert.deepStrictEqual(nodeGlobalsUsed(code), []);
+  });
+
+  it('would catch a Node global and the Node platform: the same checks flag a bundle made without the browser field', async () => {
+    // esbuild's neutral platform reads no browser field; the browser condition still picks the ESM build.
+    // OpenTelemetry is left out (its Node build needs Node's modules), imported as an ES module would.
+    const { code, inputs } = await bundleForBrowsers(IMPORTING_PAGE, {
+      platform: 'neutral',
+      format: 'esm',
+      conditions: ['browser', 'import'],
+      mainFields: ['module', 'main'],
+      external: ['@opentelemetry/*', 'axios'],
+    });
+    assert.ok(nodePlatformInputs(inputs).includes('dist/esm/platform/node/index.js'));
     assert.deepStrictEqual(nodeGlobalsUsed(code), ['Buffer', 'process']);
   });
 
+  it('webpack, bundling for browsers, resolves the same ESM build and browser platform', async function () {
+    this.timeout(120000);
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'browser-webpack-'));
+    try {
+      const compiler = webpack({
+        context: ROOT,
+        // The package by name, resolved from inside it as above.
+        entry: PACKAGE_NAME,
+        output: { path: outDir },
+        mode: 'none',
+        target: 'web',
+        devtool: false,
+        externals: [/^@opentelemetry\//, 'axios'],
+        stats: 'errors-only',
+        infrastructureLogging: { level: 'error' },
+      });
+      const stats = await new Promise<webpack.Stats>((resolve, reject) => {
+        compiler.run((error, result) => {
+          compiler.close(() => (error || !result ? reject(error) : resolve(result)));
+        });
+      });
+      assert.ok(!stats.hasErrors(), stats.toString('errors-only'));
+      const inputs = (stats.toJson({ modules: true }).modules ?? [])
+        .map((module) => path.relative(ROOT, path.resolve(ROOT, module.nameForCondition ?? '')))
+        .filter((input) => input.startsWith('dist'));
+      assert.ok(inputs.includes(path.join('dist', 'esm', 'index.js')), inputs.join(', '));
+      assert.ok(inputs.includes(path.join('dist', 'esm', 'platform', 'browser', 'index.js')), inputs.join(', '));
+      assert.deepStrictEqual(nodePlatformInputs(inputs), []);
+    } finally {
+      fs.rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+
   it('runs where only the globals of a page exist', async () => {
-    const { code } = await bundleForBrowsers('dist/index.js');
+    const { code } = await bundleForBrowsers(IMPORTING_PAGE);
     const page = vm.createContext({ URL, URLSearchParams, TextDecoder, TextEncoder, performance, console, setTimeout, clearTimeout, queueMicrotask });
     vm.runInContext(code, page);
     const result = vm.runInContext(
@@ -90,9 +167,36 @@ describe('the browser entry', () => {
 
   it('adds at most 12 KB to a page, minified and gzipped, OpenTelemetry and axios excluded', async () => {
     const { gzippedBytes, inputs } = await measureBrowserSize();
-    assert.ok(inputs.includes('dist/instrumentation.js'));
-    assert.ok(inputs.every((input) => input.startsWith('dist/')), 'only the package itself is measured');
+    assert.ok(inputs.includes('dist/esm/instrumentation.js'), 'the ESM build a bundler resolves is measured');
+    assert.ok(inputs.every((input) => input.startsWith('dist/esm/')), 'only the package itself is measured');
     assert.ok(gzippedBytes <= 12 * 1024, `${gzippedBytes} bytes gzipped`);
+  });
+});
+
+describe('the package on Node', () => {
+  it('gives `import` and `require()` the one CommonJS build: the ESM build is for bundlers only', async function () {
+    this.timeout(30000);
+    // From the project root, where the package's name refers to itself through its exports, as from node_modules.
+    const run = await runNode(
+      [
+        '--input-type=module',
+        '-e',
+        `import { createRequire } from 'node:module';
+         const require = createRequire(import.meta.url);
+         const imported = await import('${PACKAGE_NAME}');
+         const required = require('${PACKAGE_NAME}');
+         console.log('FACTS ' + JSON.stringify({
+           imported: import.meta.resolve('${PACKAGE_NAME}'),
+           required: require.resolve('${PACKAGE_NAME}'),
+           sameClass: imported.AxiosInstrumentation === required.AxiosInstrumentation,
+         }));`,
+      ],
+      20000
+    );
+    const [facts] = run.linesStartingWith('FACTS ') as Array<{ imported: string; required: string; sameClass: boolean }>;
+    assert.strictEqual(facts.required, path.join(ROOT, 'dist', 'index.js'));
+    assert.strictEqual(facts.imported, pathToFileURL(facts.required).href);
+    assert.strictEqual(facts.sameClass, true);
   });
 });
 
