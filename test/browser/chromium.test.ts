@@ -61,7 +61,12 @@ interface RequestOptions {
   underParent?: boolean;
 }
 
-/** The page bundled as an application's bundler would, the package resolved through its browser entry. */
+/**
+ * The page bundled as an application's bundler would. page.js lies inside the
+ * package, where its name refers to itself: esbuild resolves it through its
+ * package.json (the exports' browser condition, then the browser field), as
+ * from an application's node_modules.
+ */
 async function bundlePage(): Promise<string> {
   const result = await esbuild.build({
     entryPoints: [path.join(ROOT, 'test/browser/page.js')],
@@ -73,20 +78,11 @@ async function bundlePage(): Promise<string> {
     write: false,
     metafile: true,
     logLevel: 'silent',
-    plugins: [
-      {
-        name: 'this-package',
-        setup(build) {
-          build.onResolve({ filter: /^opentelemetry-instrumentation-axios$/ }, () => ({
-            path: path.join(ROOT, 'dist/index.js'),
-          }));
-        },
-      },
-    ],
   });
   const inputs = Object.keys(result.metafile.inputs);
-  assert.ok(inputs.includes('dist/platform/browser/index.js'), 'the page bundles the browser platform');
-  assert.ok(!inputs.some((input) => input.startsWith('dist/platform/node/')), 'the page bundles nothing of the Node platform');
+  assert.ok(inputs.includes('dist/esm/index.js'), "the page bundles the ESM build, as the exports' browser condition says");
+  assert.ok(inputs.includes('dist/esm/platform/browser/index.js'), 'the page bundles the browser platform');
+  assert.ok(!inputs.some((input) => /^dist\/(esm\/)?platform\/node\//.test(input)), 'the page bundles nothing of the Node platform');
   return result.outputFiles[0].text;
 }
 
