@@ -18,6 +18,7 @@ import nock from 'nock';
 import { assertClientSpan, onlySpan } from './support/assertions';
 import { Outcome, runBothWays, settle } from './support/outcomes';
 import { closedPort, TestServer } from './support/server';
+import { useTestServer } from './support/suite';
 import { axios, resetInstrumentation } from './support/telemetry';
 
 /** runBothWays for a scenario that makes exactly one span: the outcome and that span. */
@@ -76,11 +77,7 @@ class HangingServer {
 }
 
 describe('outcomes: the application gets what it gets untraced, and one span records the outcome', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await TestServer.start();
-  });
-  after(() => server.close());
+  const server = useTestServer();
   beforeEach(() => resetInstrumentation());
 
   describe('answers from the server', () => {
