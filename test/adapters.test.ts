@@ -16,7 +16,8 @@ import type { AxiosAdapter, AxiosRequestConfig, AxiosResponse, InternalAxiosRequ
 
 import { ATTR_HTTP_REQUEST_BODY_CONTENT, ATTR_HTTP_RESPONSE_BODY_CONTENT } from '../lib/semconv';
 import { assertClientSpan, assertPropagated, onlySpan, rejectionOf } from './support/assertions';
-import { closedPort, TestServer } from './support/server';
+import { closedPort } from './support/server';
+import { useInstrumentation, useTestServer } from './support/suite';
 import { axios, finishedSpans, instrumentation, resetInstrumentation } from './support/telemetry';
 
 type AdapterChoice = AxiosRequestConfig['adapter'];
@@ -28,13 +29,8 @@ function traceparentOf(span: ReadableSpan): string {
 }
 
 describe('adapters: every axios adapter gets one span with the trace context', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await TestServer.start();
-  });
-  after(() => server.close());
-  beforeEach(() => resetInstrumentation());
-  afterEach(() => instrumentation.enable());
+  const server = useTestServer();
+  useInstrumentation();
 
   const builtIn: Array<[string, AdapterChoice, (response: AxiosResponse) => boolean]> = [
     ["'fetch'", 'fetch', (response) => response.request instanceof Request],

@@ -23,7 +23,7 @@ import {
 } from '../lib/semconv';
 import { assertClientSpan, onlySpan } from './support/assertions';
 import { assertNoOpenSpan, Outcome, outcomeSummary, runBothWays } from './support/outcomes';
-import { TestServer } from './support/server';
+import { useTestServer } from './support/suite';
 import { axios, finishedSpans, instrumentation, resetInstrumentation } from './support/telemetry';
 
 const MAX_BODY_LENGTH = 1000;
@@ -47,12 +47,7 @@ function echoSummary(outcome: Outcome): Record<string, unknown> {
 }
 
 describe('bad input: the application gets what it gets untraced, and every span ends', () => {
-  let server: TestServer;
-
-  before(async () => {
-    server = await TestServer.start();
-  });
-  after(() => server.close());
+  const server = useTestServer();
   beforeEach(() => resetInstrumentation({ captureAll: true, maxBodyLength: MAX_BODY_LENGTH }));
 
   /** Runs the call traced, then untraced (see runBothWays); returns the traced outcome and its one span. */

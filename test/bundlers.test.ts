@@ -22,7 +22,7 @@ import webpack from 'webpack';
 
 import { PACKAGE_NAME } from '../lib/version';
 import { projectRoot, runNode } from './support/child';
-import { TestServer } from './support/server';
+import { useTestServer } from './support/suite';
 
 // Starting node and the SDK takes about a second here, several under load; a child is killed after this.
 const CHILD_TIMEOUT_MS = 30_000;
@@ -221,12 +221,10 @@ function makeAppDir(): string {
 describe('bundled applications (esbuild, webpack; bundles run in child processes)', function () {
   this.timeout(2 * CHILD_TIMEOUT_MS);
 
-  let server: TestServer;
-  before(async () => {
+  const server = useTestServer();
+  before(() => {
     assert.ok(fs.existsSync(path.join(projectRoot, 'dist', 'index.js')), 'the package is built (npm run build)');
-    server = await TestServer.start();
   });
-  after(() => server.close());
 
   const headersAt = (requestPath: string): IncomingHttpHeaders[] =>
     server.received.filter((request) => request.path === requestPath).map((request) => request.headers);

@@ -8,15 +8,11 @@ import { context, trace } from '@opentelemetry/api';
 import type { AxiosInstance, AxiosRequestConfig } from 'axios';
 
 import { assertClientSpan, assertPropagated, onlySpan } from './support/assertions';
-import { TestServer } from './support/server';
+import { useTestServer } from './support/suite';
 import { axios, finishedSpans, resetInstrumentation, tracer } from './support/telemetry';
 
 describe('call forms: every way of calling axios makes exactly one span', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await TestServer.start();
-  });
-  after(() => server.close());
+  const server = useTestServer();
   beforeEach(() => resetInstrumentation());
 
   const forms: Array<[string, string, (url: string) => Promise<unknown>]> = [

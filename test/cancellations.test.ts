@@ -17,7 +17,7 @@ import type { AxiosInstance, InternalAxiosRequestConfig } from 'axios';
 
 import { onlySpan } from './support/assertions';
 import { runBothWays } from './support/outcomes';
-import { TestServer } from './support/server';
+import { useTestServer } from './support/suite';
 import { axios, resetInstrumentation } from './support/telemetry';
 
 function assertCancelled(span: ReadableSpan): void {
@@ -52,11 +52,7 @@ function withQueue(instance: AxiosInstance): AxiosInstance {
 }
 
 describe('cancellations from any signal: UNSET, error.type ERR_CANCELED, no exception event', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await TestServer.start();
-  });
-  after(() => server.close());
+  const server = useTestServer();
   beforeEach(() => resetInstrumentation());
 
   const reasons: Array<[string, () => unknown]> = [

@@ -37,7 +37,8 @@ import {
   serverPort,
 } from '../lib/url';
 import { assertClientSpan, onlySpan } from './support/assertions';
-import { defaultHandler, TestServer } from './support/server';
+import { defaultHandler } from './support/server';
+import { useTestServer } from './support/suite';
 import { axios, resetInstrumentation } from './support/telemetry';
 
 const execFileAsync = promisify(execFile);
@@ -79,29 +80,25 @@ function send(res: import('http').ServerResponse, contentType: string, body: str
 }
 
 describe('body capture: request and response bodies as span attributes', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await TestServer.start((req, res, body) => {
-      switch (req.url) {
-        case '/raw-json':
-          return send(res, 'application/json', RAW_JSON);
-        case '/emoji-boundary':
-          return send(res, 'text/plain; charset=utf-8', EMOJI_ACROSS_10);
-        case '/invalid-utf8':
-          return send(res, 'text/plain', INVALID_UTF8);
-        case '/latin1':
-          return send(res, 'text/plain; charset=iso-8859-1', Buffer.from('caf\u00e9', 'latin1'));
-        case '/accents':
-          return send(res, 'text/plain; charset=utf-8', ACCENTS);
-        case '/json-404':
-          res.statusCode = 404;
-          return send(res, 'application/json', '{"error": "not found"}');
-        default:
-          return defaultHandler(req, res, body);
-      }
-    });
+  const server = useTestServer((req, res, body) => {
+    switch (req.url) {
+      case '/raw-json':
+        return send(res, 'application/json', RAW_JSON);
+      case '/emoji-boundary':
+        return send(res, 'text/plain; charset=utf-8', EMOJI_ACROSS_10);
+      case '/invalid-utf8':
+        return send(res, 'text/plain', INVALID_UTF8);
+      case '/latin1':
+        return send(res, 'text/plain; charset=iso-8859-1', Buffer.from('caf\u00e9', 'latin1'));
+      case '/accents':
+        return send(res, 'text/plain; charset=utf-8', ACCENTS);
+      case '/json-404':
+        res.statusCode = 404;
+        return send(res, 'application/json', '{"error": "not found"}');
+      default:
+        return defaultHandler(req, res, body);
+    }
   });
-  after(() => server.close());
 
   describe('captureRequestBody', () => {
     beforeEach(() => resetInstrumentation({ captureRequestBody: true }));

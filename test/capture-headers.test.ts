@@ -21,6 +21,7 @@ import {
 import { compileQueryRedaction } from '../lib/url';
 import { assertClientSpan, assertPropagated, onlySpan } from './support/assertions';
 import { defaultHandler, TestServer } from './support/server';
+import { useTestServer } from './support/suite';
 import { axios, finishedSpans, instrumentation, resetInstrumentation, tracer } from './support/telemetry';
 
 const REQUEST_PREFIX = ATTR_HTTP_REQUEST_HEADER('');
@@ -79,23 +80,19 @@ function headerLines(rawHeaders: string[]): Array<[string, string]> {
 }
 
 describe('captureHeaders: request and response headers as span attributes', () => {
-  let server: TestServer;
   /** rawHeaders of every request, in order, for the tests that compare lines on the wire. */
   const rawHeaders: string[][] = [];
 
-  before(async () => {
-    server = await TestServer.start((req, res, body) => {
-      rawHeaders.push(req.rawHeaders);
-      if (req.url === '/cookies') {
-        res.setHeader('set-cookie', ['session=abc; HttpOnly', 'theme=dark; Path=/']);
-        res.setHeader('x-response-number', 7);
-        res.setHeader('x-api-key', 'from-the-server');
-        res.setHeader('content-type', 'text/plain');
-        res.end('ok');
-      } else defaultHandler(req, res, body);
-    });
+  const server = useTestServer((req, res, body) => {
+    rawHeaders.push(req.rawHeaders);
+    if (req.url === '/cookies') {
+      res.setHeader('set-cookie', ['session=abc; HttpOnly', 'theme=dark; Path=/']);
+      res.setHeader('x-response-number', 7);
+      res.setHeader('x-api-key', 'from-the-server');
+      res.setHeader('content-type', 'text/plain');
+      res.end('ok');
+    } else defaultHandler(req, res, body);
   });
-  after(() => server.close());
 
   describe('with captureHeaders on and the default sensitive headers', () => {
     beforeEach(() => resetInstrumentation({ captureHeaders: true }));

@@ -26,7 +26,8 @@ import { PACKAGE_NAME } from '../lib/version';
 import { assertClientSpan, assertPropagated } from './support/assertions';
 import { assertNoOpenSpan } from './support/outcomes';
 import { seededRandom } from './support/random';
-import { ReceivedRequest, TestServer } from './support/server';
+import { ReceivedRequest } from './support/server';
+import { SuiteServer, useTestServer } from './support/suite';
 import {
   axios,
   finishedSpans,
@@ -67,19 +68,18 @@ class LoadServer {
   inFlight = 0;
   maxInFlight = 0;
   readonly sockets = new Set<Socket>();
-  private constructor(readonly server: TestServer) {}
+  readonly server: SuiteServer;
 
-  static async start(seed: number): Promise<LoadServer> {
+  /** Registers the hooks that start and close the server, in the suite that creates this. */
+  constructor(seed: number) {
     const random = seededRandom(seed);
-    let load: LoadServer | undefined;
-    const server = await TestServer.start((req, res, body) => {
-      const self = load as LoadServer;
-      self.sockets.add(req.socket);
-      self.inFlight += 1;
-      self.maxInFlight = Math.max(self.maxInFlight, self.inFlight);
+    this.server = useTestServer((req, res, body) => {
+      this.sockets.add(req.socket);
+      this.inFlight += 1;
+      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
       const id = String(req.headers['x-request-id']);
       const answer = () => {
-        self.inFlight -= 1;
+        this.inFlight -= 1;
         res.setHeader('content-type', 'application/json');
         res.setHeader('x-echo-id', id);
         res.end(echoOf(req.url ?? '', id, body.toString('utf8')));
@@ -88,8 +88,6 @@ class LoadServer {
       if (draw < 0.3) setImmediate(answer);
       else setTimeout(answer, 1 + Math.floor(draw * 4));
     });
-    load = new LoadServer(server);
-    return load;
   }
 
   reset(): void {
@@ -260,7 +258,7 @@ describe('concurrency: requests in flight together never mix up their spans', fu
 
   const PARENTS = 50;
   const PER_PARENT = 20;
-  let load: LoadServer;
+  const load = new LoadServer(20260501);
   const agents: http.Agent[] = [];
 
   /** An axios instance on the load server through its own keep-alive agent. */
@@ -270,12 +268,8 @@ describe('concurrency: requests in flight together never mix up their spans', fu
     return axios.create({ baseURL: load.server.origin, httpAgent: agent });
   }
 
-  before(async () => {
-    load = await LoadServer.start(20260501);
-  });
-  after(async () => {
+  after(() => {
     for (const agent of agents) agent.destroy();
-    await load.server.close();
   });
   beforeEach(() => {
     resetInstrumentation({ captureAll: true });

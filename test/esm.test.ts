@@ -18,6 +18,7 @@ import { PACKAGE_NAME } from '../lib/version';
 import { assertClientSpan, assertPropagated } from './support/assertions';
 import { projectRoot, runNode } from './support/child';
 import { TestServer } from './support/server';
+import { useTestServer } from './support/suite';
 import { resetInstrumentation } from './support/telemetry';
 
 // The compiled test runs from <outDir>/test; its fixtures are written beside it.
@@ -139,7 +140,7 @@ describe('ESM: `import axios` is traced when the loader hook is registered first
   // Each child is killed after CHILD_TIMEOUT_MS; room for one or two of them.
   this.timeout(3 * CHILD_TIMEOUT_MS);
 
-  let server: TestServer;
+  const server = useTestServer();
   let fixtureDir: string;
 
   /** What the server received on `path`. */
@@ -176,7 +177,6 @@ describe('ESM: `import axios` is traced when the loader hook is registered first
 
   before(async () => {
     assert.ok(fs.existsSync(builtPackage), `the built package is at ${builtPackage} (npm run build)`);
-    server = await TestServer.start();
     // Inside the project, so that the fixtures resolve axios, the SDK and the
     // package itself the way an application does: node_modules up the tree, and
     // the package's own name through its package.json "exports".
@@ -184,7 +184,6 @@ describe('ESM: `import axios` is traced when the loader hook is registered first
     for (const [name, source] of Object.entries(FIXTURES)) fs.writeFileSync(fixture(name), source);
   });
   after(async () => {
-    await server.close();
     fs.rmSync(fixtureDir, { recursive: true, force: true });
   });
   beforeEach(() => {

@@ -30,7 +30,8 @@ import {
 } from '../lib/semconv';
 import { assertClientSpan, ExpectedSpan, onlySpan } from './support/assertions';
 import { Outcome, outcomeSummary, runBothWays } from './support/outcomes';
-import { closedPort, defaultHandler, TestServer } from './support/server';
+import { closedPort, defaultHandler } from './support/server';
+import { useTestServer } from './support/suite';
 import { axios, resetInstrumentation } from './support/telemetry';
 
 const ADAPTERS = ['http', 'fetch'] as const;
@@ -284,10 +285,9 @@ async function fetchDispatcherWithLookup(lookup: typeof unresolvableLookup, warm
 describe('faults: real servers failing in every way give the application what it gets untraced, and one span with the outcome', function () {
   this.timeout(20000);
 
-  let server: TestServer;
+  const server = useTestServer(faultHandler);
   let raw: RawServer;
   before(async () => {
-    server = await TestServer.start(faultHandler);
     raw = await RawServer.start((socket, path) => {
       if (path === '/reset-mid-body') {
         socket.write(PARTIAL_RESPONSE, () => setTimeout(() => socket.resetAndDestroy(), RESET_AFTER_MS));
@@ -302,7 +302,6 @@ describe('faults: real servers failing in every way give the application what it
     });
   });
   after(async () => {
-    await server.close();
     await raw.close();
   });
   beforeEach(() => resetInstrumentation());

@@ -19,7 +19,8 @@ import type {
   AxiosUrlFilter,
 } from '../lib';
 import { assertClientSpan, assertPropagated, onlySpan } from './support/assertions';
-import { closedPort, TestServer } from './support/server';
+import { closedPort } from './support/server';
+import { useTestServer } from './support/suite';
 import { axios, finishedSpans, instrumentation, resetInstrumentation } from './support/telemetry';
 
 // ------------------------------------------------ the seed's examples, in TypeScript
@@ -79,11 +80,7 @@ function settleMicrotasks(): Promise<void> {
 }
 
 describe('hooks and URL filtering', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await TestServer.start();
-  });
-  after(() => server.close());
+  const server = useTestServer();
   beforeEach(() => resetInstrumentation());
 
   describe('requestHook', () => {

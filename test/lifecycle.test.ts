@@ -17,6 +17,7 @@ import { SUPPORTED_AXIOS_VERSIONS } from '../lib';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../lib/version';
 import { assertClientSpan, assertPropagated, onlySpan } from './support/assertions';
 import { defaultHandler, TestServer } from './support/server';
+import { useInstrumentation, useTestServer } from './support/suite';
 import { axios, finishedSpans, instrumentation, resetInstrumentation } from './support/telemetry';
 
 // The compiled test runs from <outDir>/test, so the package root is two levels up.
@@ -27,14 +28,8 @@ function readPackageJson(relativeTo: string): { name: string; version: string } 
 }
 
 describe('life cycle: disable(), enable() and setConfig() at run time', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await TestServer.start();
-  });
-  after(() => server.close());
-  beforeEach(() => resetInstrumentation());
-  // A failed test must not leave the instrumentation off for the files that follow.
-  afterEach(() => instrumentation.enable());
+  const server = useTestServer();
+  useInstrumentation();
 
   /** One request: asserts that it made no span and carried no trace context. */
   async function assertUntraced(url: string): Promise<void> {
@@ -125,18 +120,14 @@ describe('life cycle: disable(), enable() and setConfig() at run time', () => {
   });
 
   describe('a request in flight when disable() is called', () => {
-    let held: TestServer;
     let arrived: () => void = () => undefined;
     const waiting: Array<() => void> = [];
-    before(async () => {
-      // Holds every response until the test releases it, so the request is
-      // certainly in flight when disable() runs (no timing involved).
-      held = await TestServer.start((req, res, body) => {
-        waiting.push(() => defaultHandler(req, res, body));
-        arrived();
-      });
+    // Holds every response until the test releases it, so the request is
+    // certainly in flight when disable() runs (no timing involved).
+    const held = useTestServer((req, res, body) => {
+      waiting.push(() => defaultHandler(req, res, body));
+      arrived();
     });
-    after(() => held.close());
 
     it('still ends its span, with the response, and later requests are untraced', async () => {
       const arrival = new Promise<void>((resolve) => {

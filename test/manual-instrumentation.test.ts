@@ -16,7 +16,7 @@ import type { AxiosStatic } from 'axios';
 
 import { AxiosInstrumentation } from '../lib';
 import { assertClientSpan, assertPropagated, onlySpan } from './support/assertions';
-import { TestServer } from './support/server';
+import { useTestServer } from './support/suite';
 import { axios, finishedSpans, instrumentation, provider, resetInstrumentation } from './support/telemetry';
 
 /**
@@ -48,12 +48,8 @@ class WarningLogger implements DiagLogger {
 }
 
 describe('manuallyInstrument(): a copy of axios that no module hook sees', () => {
-  let server: TestServer;
+  const server = useTestServer();
   let copy: AxiosStatic;
-  before(async () => {
-    server = await TestServer.start();
-  });
-  after(() => server.close());
   beforeEach(() => {
     resetInstrumentation();
     copy = unhookedAxiosCopy();

@@ -26,20 +26,16 @@ import {
 
 import { DURATION_BUCKETS } from '../lib/metrics';
 import { METRIC_HTTP_CLIENT_REQUEST_BODY_SIZE, METRIC_HTTP_CLIENT_RESPONSE_BODY_SIZE } from '../lib/semconv';
-import { TestServer } from './support/server';
+import { useTestServer } from './support/suite';
 import { axios, instrumentation, resetInstrumentation } from './support/telemetry';
 
 describe('metrics: http.client.request.duration and the opt-in body sizes', () => {
-  let server: TestServer;
+  const server = useTestServer();
   let exporter: InMemoryMetricExporter;
   let reader: PeriodicExportingMetricReader;
   let meterProvider: MeterProvider;
 
-  before(async () => {
-    server = await TestServer.start();
-  });
   after(async () => {
-    await server.close();
     instrumentation.setMeterProvider(metrics.getMeterProvider());
   });
   beforeEach(() => {

@@ -15,18 +15,17 @@ import type { InstrumentationModuleDefinition } from '@opentelemetry/instrumenta
 import type { AxiosStatic } from 'axios';
 
 import { assertClientSpan, assertPropagated, onlySpan } from './support/assertions';
-import { TestServer } from './support/server';
+import { useTestServer } from './support/suite';
 import { finishedSpans, instrumentation, resetInstrumentation } from './support/telemetry';
 
 const OLD_VERSION = '1.6.5';
 
 describe(`older axios (${OLD_VERSION}): request is patched, the default export's own call is not traced`, () => {
-  let server: TestServer;
+  const server = useTestServer();
   let oldAxios: AxiosStatic;
   let definition: InstrumentationModuleDefinition;
 
   before(async () => {
-    server = await TestServer.start();
     // Installed under an alias, which the module-load hook (matching the name
     // 'axios') does not see: patch it the way the hook would.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -38,7 +37,6 @@ describe(`older axios (${OLD_VERSION}): request is patched, the default export's
   });
 
   after(async () => {
-    await server.close();
     definition.unpatch?.(oldAxios, OLD_VERSION);
     assert.ok(!isWrapped(oldAxios.Axios.prototype.request), 'the old copy is unpatched');
     // unpatch() unwraps every copy of axios the instrumentation knows, the main

@@ -17,7 +17,8 @@ import nock from 'nock';
 
 import { assertClientSpan, onlySpan } from './support/assertions';
 import { Outcome, runBothWays, settle } from './support/outcomes';
-import { closedPort, TestServer } from './support/server';
+import { closedPort } from './support/server';
+import { useTestServer } from './support/suite';
 import { axios, resetInstrumentation } from './support/telemetry';
 
 /** runBothWays for a scenario that makes exactly one span: the outcome and that span. */
@@ -56,18 +57,12 @@ function circularObject(): Record<string, unknown> {
 /** A server that never answers, and tells when a request has arrived, so a test can cancel it in flight. */
 class HangingServer {
   private waiting: Array<() => void> = [];
-  private constructor(readonly server: TestServer) {}
-
-  static async start(): Promise<HangingServer> {
-    let hanging: HangingServer | undefined;
-    const server = await TestServer.start(() => {
-      const waiting = hanging?.waiting ?? [];
-      if (hanging) hanging.waiting = [];
-      for (const resolve of waiting) resolve();
-    });
-    hanging = new HangingServer(server);
-    return hanging;
-  }
+  /** Started and closed by the hooks of the suite that creates this. */
+  readonly server = useTestServer(() => {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
+  });
 
   /** Resolves when the next request reaches the server. */
   nextArrival(): Promise<void> {
@@ -76,11 +71,7 @@ class HangingServer {
 }
 
 describe('outcomes: the application gets what it gets untraced, and one span records the outcome', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await TestServer.start();
-  });
-  after(() => server.close());
+  const server = useTestServer();
   beforeEach(() => resetInstrumentation());
 
   describe('answers from the server', () => {
@@ -206,11 +197,7 @@ describe('outcomes: the application gets what it gets untraced, and one span rec
   });
 
   describe('cancellation: status UNSET, error.type ERR_CANCELED, no exception, span ended', () => {
-    let hanging: HangingServer;
-    before(async () => {
-      hanging = await HangingServer.start();
-    });
-    after(() => hanging.server.close());
+    const hanging = new HangingServer();
 
     function assertCancelledSpan(outcome: Outcome, span: ReadableSpan, url: string): void {
       assert.ok(axios.isCancel(outcome.error), 'the application got a cancellation');

@@ -14,7 +14,7 @@ import { ATTR_HTTP_REQUEST_HEADER, ATTR_HTTP_RESPONSE_HEADER } from '@openteleme
 import { CAPTURE_REQUEST_HEADERS_ENV, CAPTURE_RESPONSE_HEADERS_ENV } from '../lib/config';
 import { ATTR_HTTP_RESPONSE_BODY_CONTENT } from '../lib/semconv';
 import { onlySpan } from './support/assertions';
-import { TestServer } from './support/server';
+import { useTestServer } from './support/suite';
 import { axios, finishedSpans, instrumentation, resetInstrumentation, tracer } from './support/telemetry';
 
 const HEADER_PREFIXES = [ATTR_HTTP_REQUEST_HEADER(''), ATTR_HTTP_RESPONSE_HEADER('')];
@@ -27,11 +27,7 @@ function capturedHeaders(span: ReadableSpan): Record<string, unknown> {
 }
 
 describe('options from the peer instrumentations', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await TestServer.start();
-  });
-  after(() => server.close());
+  const server = useTestServer();
 
   describe('requireParentforSpans', () => {
     it('true: a request outside any span makes no span and sends no traceparent', async () => {

@@ -13,6 +13,7 @@ import type { AxiosInstance, InternalAxiosRequestConfig } from 'axios';
 import { PACKAGE_NAME } from '../lib/version';
 import { assertClientSpan, assertPropagated, onlySpan } from './support/assertions';
 import { ReceivedRequest, TestServer } from './support/server';
+import { useTestServer } from './support/suite';
 import {
   axios,
   finishedSpans,
@@ -33,7 +34,7 @@ function isOurs(span: ReadableSpan): boolean {
 }
 
 /** The request the server received for this path. */
-function receivedAt(server: TestServer, path: string): ReceivedRequest {
+function receivedAt(server: Pick<TestServer, 'received'>, path: string): ReceivedRequest {
   const matches = server.received.filter((request) => request.path === path);
   assert.strictEqual(matches.length, 1, `expected one request to ${path}, got ${matches.length}`);
   return matches[0];
@@ -47,11 +48,7 @@ function spanFor(spans: ReadableSpan[], url: string): ReadableSpan {
 }
 
 describe('propagation: the server receives the traceparent of the axios span', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await TestServer.start();
-  });
-  after(() => server.close());
+  const server = useTestServer();
   beforeEach(() => {
     resetInstrumentation();
     server.received.length = 0;

@@ -29,7 +29,8 @@ import type { AxiosInstrumentationConfig } from '../lib';
 import { REDACTED } from '../lib/url';
 import { onlySpan } from './support/assertions';
 import { Outcome, outcomeSummary, runBothWays, settle } from './support/outcomes';
-import { defaultHandler, Handler, TestServer } from './support/server';
+import { defaultHandler, Handler } from './support/server';
+import { useTestServer } from './support/suite';
 import { axios, resetInstrumentation } from './support/telemetry';
 
 const DEFAULT_SEED = 20260605;
@@ -530,13 +531,12 @@ function assertNoCredentialInUrlFull(span: ReadableSpan): void {
 }
 
 describe('property: for random bad input and misbehaving hooks, the application sees the same traced as untraced', () => {
-  let server: TestServer;
+  const server = useTestServer(tolerantHandler);
   const unhandled: unknown[] = [];
   const recordUnhandled = (reason: unknown) => unhandled.push(reason);
   let mochaListeners: NodeJS.UnhandledRejectionListener[] = [];
 
   before(async () => {
-    server = await TestServer.start(tolerantHandler);
     // Ours alone for this file, so that an unhandled rejection is seen and pinned on the case that caused it.
     mochaListeners = process.listeners('unhandledRejection');
     process.removeAllListeners('unhandledRejection');
@@ -546,7 +546,6 @@ describe('property: for random bad input and misbehaving hooks, the application 
     await nextMacrotask();
     process.off('unhandledRejection', recordUnhandled);
     for (const listener of mochaListeners) process.on('unhandledRejection', listener);
-    await server.close();
     assert.deepStrictEqual(unhandled.map(String), [], 'no unhandled rejection during the whole file');
   });
   beforeEach(() => resetInstrumentation());

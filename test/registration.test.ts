@@ -15,7 +15,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
 
 import { PACKAGE_NAME } from '../lib/version';
-import { TestServer } from './support/server';
+import { useTestServer } from './support/suite';
 import { resetInstrumentation } from './support/telemetry';
 
 // The compiled test runs from <outDir>/test: the compiled package is <outDir>/lib.
@@ -124,16 +124,14 @@ describe('registration: the instrumentation works when registered the usual ways
   // A child process starting an SDK takes a second or two on a busy machine.
   this.timeout(30000);
 
-  let server: TestServer;
+  const server = useTestServer();
   let scriptDir: string;
   before(async () => {
     assert.ok(fs.existsSync(compiledPackage), `the compiled package is at ${compiledPackage}`);
-    server = await TestServer.start();
     scriptDir = fs.mkdtempSync(path.join(os.tmpdir(), 'axios-instrumentation-registration-'));
     for (const [name, source] of Object.entries(SCRIPTS)) fs.writeFileSync(path.join(scriptDir, name), source);
   });
   after(async () => {
-    await server.close();
     fs.rmSync(scriptDir, { recursive: true, force: true });
   });
   beforeEach(() => {

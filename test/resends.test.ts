@@ -24,7 +24,8 @@ import createAuthRefreshInterceptor from 'axios-auth-refresh';
 import axiosRetry from 'axios-retry';
 
 import { assertClientSpan } from './support/assertions';
-import { Handler, TestServer } from './support/server';
+import { Handler } from './support/server';
+import { useTestServer } from './support/suite';
 import { PACKAGE_NAME } from '../lib/version';
 import { axios, finishedSpans, resetInstrumentation, tracer, withHttpInstrumentation } from './support/telemetry';
 
@@ -75,11 +76,7 @@ describe('resends: each attempt on the wire is its own span, counted by http.req
   const adapters = ['http', 'fetch'] as const;
 
   describe('axios-retry: 503, 503, 200', () => {
-    let server: TestServer;
-    before(async () => {
-      server = await TestServer.start(flakyHandler());
-    });
-    after(() => server.close());
+    const server = useTestServer(flakyHandler());
     beforeEach(() => resetInstrumentation());
 
     for (const adapter of adapters) {
@@ -115,7 +112,6 @@ describe('resends: each attempt on the wire is its own span, counted by http.req
   });
 
   describe('axios-auth-refresh: a 401, a token refresh, the request again', () => {
-    let server: TestServer;
     const handler: Handler = (req, res) => {
       res.setHeader('content-type', 'application/json');
       if (req.url === '/token') {
@@ -127,10 +123,7 @@ describe('resends: each attempt on the wire is its own span, counted by http.req
         res.end(JSON.stringify({ error: 'expired' }));
       }
     };
-    before(async () => {
-      server = await TestServer.start(handler);
-    });
-    after(() => server.close());
+    const server = useTestServer(handler);
 
     it('the request sent again carries resend_count 1; the refresh call is a request of its own; the new token is redacted', async () => {
       resetInstrumentation({ captureHeaders: true });
@@ -163,14 +156,10 @@ describe('resends: each attempt on the wire is its own span, counted by http.req
   });
 
   describe('a token-refresh interceptor written as applications write one', () => {
-    let server: TestServer;
-    before(async () => {
-      server = await TestServer.start((req, res) => {
-        res.statusCode = req.headers.authorization === 'Bearer renewed' ? 200 : 401;
-        res.end();
-      });
+    const server = useTestServer((req, res) => {
+      res.statusCode = req.headers.authorization === 'Bearer renewed' ? 200 : 401;
+      res.end();
     });
-    after(() => server.close());
     beforeEach(() => resetInstrumentation());
 
     it('the original request sent again from error.config is a resend, with a traceparent of its own', async () => {
@@ -195,8 +184,6 @@ describe('resends: each attempt on the wire is its own span, counted by http.req
   });
 
   describe('redirects', () => {
-    let first: TestServer;
-    let second: TestServer;
     /** first /a -> second /b -> first /c (200). */
     const crossHost: Handler = (req, res, body) => {
       if (req.url === '/a') {
@@ -212,14 +199,8 @@ describe('resends: each attempt on the wire is its own span, counted by http.req
         res.end(JSON.stringify({ path: req.url, body: body.toString() }));
       }
     };
-    before(async () => {
-      first = await TestServer.start(crossHost);
-      second = await TestServer.start(crossHost);
-    });
-    after(async () => {
-      await first.close();
-      await second.close();
-    });
+    const first = useTestServer(crossHost);
+    const second = useTestServer(crossHost);
     beforeEach(() => resetInstrumentation({ captureHeaders: true }));
 
     it('http adapter, three hops across two hosts: three sibling spans, each with its URL, port, status, count and the traceparent that hop sent', async () => {

@@ -17,6 +17,7 @@ import type { AxiosAdapter, AxiosError, InternalAxiosRequestConfig } from 'axios
 
 import { assertClientSpan, assertPropagated, onlySpan, rejectionOf } from './support/assertions';
 import { closedPort, TestServer } from './support/server';
+import { useInstrumentation, useTestServer } from './support/suite';
 import { axios, finishedSpans, instrumentation, resetInstrumentation } from './support/telemetry';
 
 /** Collects diag errors for the duration of one test. */
@@ -33,13 +34,8 @@ function exceptionMessages(span: ReadableSpan): unknown[] {
 }
 
 describe('robustness: retries, odd hook results and odd adapters never double a span or leave one open', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await TestServer.start();
-  });
-  after(() => server.close());
-  beforeEach(() => resetInstrumentation());
-  afterEach(() => instrumentation.enable());
+  const server = useTestServer();
+  useInstrumentation();
 
   describe('retrying with the config axios handed back', () => {
     it('a retry with error.config (axios-retry, a token refresh) is one more span, not two, and propagates its own context', async () => {

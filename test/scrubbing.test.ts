@@ -30,7 +30,7 @@ import {
   ATTR_LOGFIRE_RESPONSE_BODY_TEXT,
 } from '../lib/semconv';
 import { onlySpan } from './support/assertions';
-import { TestServer } from './support/server';
+import { useTestServer } from './support/suite';
 import { axios, resetInstrumentation } from './support/telemetry';
 
 const execFileAsync = promisify(execFile);
@@ -414,17 +414,13 @@ describe('body scrubbing (issue 16)', function () {
   });
 
   describe('through axios, to a real server', () => {
-    let server: TestServer;
     /** What the server answers: `answer` (JSON unless `answerType` says otherwise). */
     let answer = '{}';
     let answerType = 'application/json';
-    before(async () => {
-      server = await TestServer.start((_req, res) => {
-        res.setHeader('content-type', answerType);
-        res.end(answer);
-      });
+    const server = useTestServer((_req, res) => {
+      res.setHeader('content-type', answerType);
+      res.end(answer);
     });
-    after(() => server.close());
     afterEach(() => {
       answer = '{}';
       answerType = 'application/json';

@@ -27,7 +27,8 @@ import { DEFAULT_REDACTED_QUERY_PARAMS } from '../lib/url';
 import { ATTR_HTTP_REQUEST_BODY_CONTENT, ATTR_HTTP_RESPONSE_BODY_CONTENT } from '../lib/semconv';
 import { REDACTED_HEADER_VALUE } from '../lib/headers';
 import { projectRoot, runNode } from './support/child';
-import { Handler, TestServer } from './support/server';
+import { Handler } from './support/server';
+import { useTestServer } from './support/suite';
 import { resetInstrumentation } from './support/telemetry';
 
 // The compiled test runs from <outDir>/test, <outDir> being a folder of the project.
@@ -256,8 +257,11 @@ function exportedSpans(bodies: Buffer[]): ExportedSpan[] {
 describe('secrets: with captureAll and default redaction, no planted secret reaches the OTLP/HTTP export (child process, NodeSDK)', function () {
   this.timeout(CHILD_TIMEOUT_MS + 5000);
 
-  let server: TestServer;
-  let collector: TestServer;
+  const server = useTestServer(plantingHandler(() => server.origin));
+  const collector = useTestServer((_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end('{}');
+  });
   let outcomes: Record<string, AppOutcome>;
   /** The decompressed bodies of every export request, as the collector received them. */
   let exports: Buffer[];
@@ -302,11 +306,6 @@ describe('secrets: with captureAll and default redaction, no planted secret reac
 
   before(async () => {
     assert.ok(fs.existsSync(BUILT_PACKAGE), `the built package is at ${BUILT_PACKAGE} (npm run build)`);
-    server = await TestServer.start(plantingHandler(() => server.origin));
-    collector = await TestServer.start((_req, res) => {
-      res.setHeader('content-type', 'application/json');
-      res.end('{}');
-    });
     outcomes = await runSecretsChild({
       collectorUrl: collector.url('/v1/traces'),
       requests: plannedRequests(server.origin, new URL(server.origin).host),
@@ -315,10 +314,6 @@ describe('secrets: with captureAll and default redaction, no planted secret reac
     // Anything but JSON fails the first premise; the bytes are searched all the same.
     const json = collector.received.every(({ headers }) => headers['content-type'] === 'application/json');
     spans = json ? exportedSpans(exports) : [];
-  });
-  after(async () => {
-    await server?.close();
-    await collector?.close();
   });
   beforeEach(() => resetInstrumentation({ captureAll: true }));
 

@@ -15,7 +15,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { projectRoot, runNode } from './support/child';
-import { closedPort, defaultHandler, Handler, TestServer } from './support/server';
+import { closedPort, defaultHandler, Handler } from './support/server';
+import { useTestServer } from './support/suite';
 import { resetInstrumentation } from './support/telemetry';
 
 const CHILD_SCRIPT = path.join(projectRoot, 'test', 'fixtures', 'soak-child.js');
@@ -105,7 +106,7 @@ const sum = (counts: Record<string, number>) => Object.values(counts).reduce((to
 describe(`soak: ${REQUESTS.toLocaleString('en')} requests with captureAll in a fresh process leave nothing behind`, function () {
   this.timeout(CHILD_TIMEOUT_MS + 10_000);
 
-  let server: TestServer;
+  const server = useTestServer(soakHandler(() => (server.received.length = 0)));
   let report: SoakReport;
   let warmUp: Checkpoint;
   let last: Checkpoint;
@@ -124,7 +125,6 @@ describe(`soak: ${REQUESTS.toLocaleString('en')} requests with captureAll in a f
 
   before(async () => {
     assert.ok(fs.existsSync(BUILT_PACKAGE), `the built package is at ${BUILT_PACKAGE} (npm run build)`);
-    server = await TestServer.start(soakHandler(() => (server.received.length = 0)));
     report = await runSoakChild({
       origin: server.origin,
       refusedPort: await closedPort(),
@@ -134,9 +134,6 @@ describe(`soak: ${REQUESTS.toLocaleString('en')} requests with captureAll in a f
     });
     warmUp = report.checkpoints[0];
     last = report.checkpoints[report.checkpoints.length - 1];
-  });
-  after(async () => {
-    await server?.close();
   });
   beforeEach(() => resetInstrumentation({ captureAll: true }));
 

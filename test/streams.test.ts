@@ -21,7 +21,8 @@ import {
   ATTR_LOGFIRE_RESPONSE_BODY_TEXT,
 } from '../lib/semconv';
 import { assertClientSpan, assertPropagated, onlySpan } from './support/assertions';
-import { defaultHandler, TestServer } from './support/server';
+import { defaultHandler } from './support/server';
+import { useTestServer } from './support/suite';
 import { axios, finishedSpans, instrumentation, resetInstrumentation } from './support/telemetry';
 
 const CAPTURE_ALL: AxiosInstrumentationConfig = { captureAll: true };
@@ -72,22 +73,18 @@ function assertNotRecorded(span: ReadableSpan, names: string[]): void {
 }
 
 describe("streams: capture never touches a body the application streams", () => {
-  let server: TestServer;
-  before(async () => {
-    server = await TestServer.start((req, res, body) => {
-      if (req.url === '/one-write') {
-        res.setHeader('content-type', 'text/plain; charset=utf-8');
-        res.write(ONE_CHUNK);
-        res.end();
-      } else if (req.url === '/one-write-404') {
-        res.statusCode = 404;
-        res.setHeader('content-type', 'application/json');
-        res.write('{"error":"not found"}');
-        res.end();
-      } else defaultHandler(req, res, body);
-    });
+  const server = useTestServer((req, res, body) => {
+    if (req.url === '/one-write') {
+      res.setHeader('content-type', 'text/plain; charset=utf-8');
+      res.write(ONE_CHUNK);
+      res.end();
+    } else if (req.url === '/one-write-404') {
+      res.statusCode = 404;
+      res.setHeader('content-type', 'application/json');
+      res.write('{"error":"not found"}');
+      res.end();
+    } else defaultHandler(req, res, body);
   });
-  after(() => server.close());
   beforeEach(() => resetInstrumentation(CAPTURE_ALL));
 
   /** The same request with the instrumentation off, for the bytes to compare with. */

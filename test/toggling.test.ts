@@ -31,7 +31,8 @@ import { PACKAGE_NAME } from '../lib/version';
 import { assertPropagated } from './support/assertions';
 import { seededRandom } from './support/random';
 import { assertNoOpenSpan, Outcome, outcomeSummary, settle } from './support/outcomes';
-import { ReceivedRequest, TestServer } from './support/server';
+import { ReceivedRequest } from './support/server';
+import { useTestServer } from './support/suite';
 import { axios, finishedSpans, instrumentation, resetInstrumentation } from './support/telemetry';
 
 // Written by the hooks of the configs below, so that a span tells which config ran each hook.
@@ -60,27 +61,20 @@ function numberIn(text: unknown): number | undefined {
 class HeldServer {
   readonly held: Array<{ k: number; answer: () => void }> = [];
   onArrival: () => void = () => undefined;
-  private constructor(readonly server: TestServer) {}
-
-  static async start(): Promise<HeldServer> {
-    let self: HeldServer | undefined;
-    const server = await TestServer.start((req, res, body) => {
-      const held = self as HeldServer;
-      const id = String(req.headers['x-request-id']);
-      held.held.push({
-        k: numberIn(req.url) ?? -1,
-        answer: () => {
-          res.statusCode = /fail=1/.test(req.url ?? '') ? 500 : 200;
-          res.setHeader('content-type', 'application/json');
-          res.setHeader('x-echo-id', id);
-          res.end(JSON.stringify({ path: req.url, id, body: body.toString('utf8') }));
-        },
-      });
-      held.onArrival();
+  /** Started and closed by the hooks of the suite that creates this. */
+  readonly server = useTestServer((req, res, body) => {
+    const id = String(req.headers['x-request-id']);
+    this.held.push({
+      k: numberIn(req.url) ?? -1,
+      answer: () => {
+        res.statusCode = /fail=1/.test(req.url ?? '') ? 500 : 200;
+        res.setHeader('content-type', 'application/json');
+        res.setHeader('x-echo-id', id);
+        res.end(JSON.stringify({ path: req.url, id, body: body.toString('utf8') }));
+      },
     });
-    self = new HeldServer(server);
-    return self;
-  }
+    this.onArrival();
+  });
 
   /** Answers one held request, picked at random, so answers leave in another order than requests came; returns its number. */
   releaseOne(random: () => number): number {
@@ -287,14 +281,13 @@ describe('toggling: enable(), disable() and setConfig() with requests in flight'
   this.timeout(30000);
 
   const TOTAL = 300;
-  let held: HeldServer;
+  const held = new HeldServer();
   let client: AxiosInstance;
   let agent: http.Agent;
   /** What the application sees for each request with the instrumentation disabled throughout. */
   let baseline: Map<number, unknown>;
 
   before(async () => {
-    held = await HeldServer.start();
     agent = new http.Agent({ keepAlive: true });
     client = axios.create({ baseURL: held.server.origin, httpAgent: agent });
     instrumentation.disable();
@@ -306,9 +299,8 @@ describe('toggling: enable(), disable() and setConfig() with requests in flight'
     }
     assert.ok(held.server.received.every((request) => request.headers.traceparent === undefined));
   });
-  after(async () => {
+  after(() => {
     agent.destroy();
-    await held.server.close();
   });
   beforeEach(() => {
     resetInstrumentation();
