@@ -8,8 +8,9 @@
 // collapsed by owner and by our functions, and V8's optimisation state of our
 // functions with every deoptimisation of them.
 //
-// Writes bench/results/breakdown.json and breakdown.md.
-// Options: --nodes 24,20  --requests N (default 5000)  --modes a,b,c
+// Writes bench/results/breakdown.json and breakdown.md (--out NAME: NAME.json, NAME.md).
+// Options: --nodes 24,20  --requests N (default 2000)  --warmup N  --modes a,b,c.
+// BENCH_DIST=path counts another build (then nothing is built).
 
 const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
@@ -18,13 +19,14 @@ const { nodeFor, LINES } = require('./node-runtime');
 const { parseArgs } = require('./load');
 
 const args = parseArgs(process.argv.slice(2));
-const REQUESTS = Number(args.requests ?? 5000);
-const WARMUP = Number(args.warmup ?? 3000);
+const REQUESTS = Number(args.requests ?? 2000);
+const WARMUP = Number(args.warmup ?? 2000);
 const MODES = (args.modes ?? 'baseline,manual-span,span-inject,ours,ours-capture-all').split(',');
 const NODES = (args.nodes ?? LINES.join(',')).split(',').map(Number);
 // captureAll is counted at 1 KiB, as its target is set; the others with small bodies.
 const SIZE_OF = (mode) => (mode.startsWith('ours-capture-all') ? 1024 : 256);
-const DIST = path.join(__dirname, '..', 'dist');
+const DIST = path.resolve(process.env.BENCH_DIST || path.join(__dirname, '..', 'dist'));
+const OUT = args.out ?? 'breakdown';
 
 function pinned(core, command, commandArgs) {
   try {
@@ -93,16 +95,12 @@ async function countLine(major) {
       process.stderr.write(`node ${node.version} ${mode}\n`);
       const promises = await runNode(node.bin, [], [...common(mode), '--what', 'promises']);
       const heap = await runNode(node.bin, [], [...common(mode), '--what', 'heap']);
-      const cpu = await runNode(node.bin, [], [...common(mode), '--what', 'cpu', '--requests', String(REQUESTS * 4)]);
+      modes[mode] = { size: SIZE_OF(mode), promises: promises.result, heap: heap.result };
+      // The profile and V8's state are only of interest where our code runs.
+      if (!mode.startsWith('ours')) continue;
+      const cpu = await runNode(node.bin, [], [...common(mode), '--what', 'cpu', '--requests', String(REQUESTS * 5)]);
       const opt = await runNode(node.bin, ['--allow-natives-syntax', '--trace-deopt'], [...common(mode), '--what', 'opt']);
-      modes[mode] = {
-        size: SIZE_OF(mode),
-        promises: promises.result,
-        heap: heap.result,
-        cpu: cpu.result,
-        optimisation: opt.result,
-        deopts: deoptsOfOurs(opt.log, names),
-      };
+      Object.assign(modes[mode], { cpu: cpu.result, optimisation: opt.result, deopts: deoptsOfOurs(opt.log, names) });
     }
   } finally {
     server.kill('SIGTERM');
@@ -124,7 +122,7 @@ function markdown(lines) {
     for (const [mode, m] of modes) {
       const other = Object.entries(m.promises).filter(([type]) => type !== 'PROMISE').reduce((sum, [, n]) => sum + n, 0);
       out.push(
-        `| ${mode} | ${fmt(m.promises.PROMISE, 2)} | ${fmt(other, 2)} | ${fmt(m.heap.objects)} | ${fmt(m.heap.bytes / 1024, 2)} | ${fmt((m.cpu.share.ours ?? 0) * 100)}% |`
+        `| ${mode} | ${fmt(m.promises.PROMISE, 2)} | ${fmt(other, 2)} | ${fmt(m.heap.objects)} | ${fmt(m.heap.bytes / 1024, 2)} | ${m.cpu ? fmt((m.cpu.share.ours ?? 0) * 100) + '%' : '–'} |`
       );
     }
     const reference = line.modes['span-inject'] ?? line.modes['manual-span'];
@@ -158,14 +156,14 @@ function markdown(lines) {
 }
 
 async function main() {
-  execFileSync('npm', ['run', 'build'], { cwd: path.join(__dirname, '..'), stdio: 'ignore' });
+  if (!process.env.BENCH_DIST) execFileSync('npm', ['run', 'build'], { cwd: path.join(__dirname, '..'), stdio: 'ignore' });
   const lines = [];
   for (const major of NODES) lines.push(await countLine(major));
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'breakdown.json'), `${JSON.stringify(lines, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, `${OUT}.json`), `${JSON.stringify(lines, null, 2)}\n`);
   const text = markdown(lines);
-  fs.writeFileSync(path.join(dir, 'breakdown.md'), text);
+  fs.writeFileSync(path.join(dir, `${OUT}.md`), text);
   process.stdout.write(text);
 }
 
