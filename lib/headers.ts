@@ -135,6 +135,8 @@ export function readHeader(source: unknown, lowerCaseName: string): string | und
     const key = Object.keys(record).find((name) => name.toLowerCase() === lowerCaseName);
     value = key === undefined ? undefined : record[key];
   }
+  // Nearly every header read here holds one string: no array to join.
+  if (typeof value === 'string') return value;
   const values = headerValues(value);
   return values ? values.join(', ') : undefined;
 }
