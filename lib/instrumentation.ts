@@ -513,6 +513,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     names: BodyAttributeNames,
     decodedByFetch = false
   ): void {
+    // No body (a GET): nothing to record, so no headers to look up either.
+    if (data === undefined || data === null) return;
     const attributes = bodyAttributes(
       data,
       readHeader(headers, 'content-type'),
