@@ -98,7 +98,12 @@ async function countHeap(run, requests, concurrency) {
     bytes: bytes / requests,
     objects: objects / requests,
     owners: Object.fromEntries(Object.entries(owners).map(([k, v]) => [k, perRequest(v)])),
-    sites: Object.fromEntries(Object.entries(sites).map(([k, v]) => [k, perRequest(v)])),
+    // Sites below a twentieth of an object per request are left out: there are thousands.
+    sites: Object.fromEntries(
+      Object.entries(sites)
+        .map(([k, v]) => [k, perRequest(v)])
+        .filter(([, v]) => v.objects >= 0.05)
+    ),
   };
 }
 
