@@ -6,8 +6,8 @@ const { setUp } = require('./telemetry');
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const { axios, wrapCall, inActiveSpan, shutdown } = setUp(args.mode);
-  const run = makeClient(axios, Number(args.port), Number(args.size), wrapCall);
+  const { axios, decorate, wrapCall, inActiveSpan, shutdown } = setUp(args.mode);
+  const run = makeClient(axios, Number(args.port), Number(args.size), wrapCall, decorate);
   const concurrency = Number(args.concurrency);
   const result = await inActiveSpan(async () => {
     await run(Number(args.warmup), concurrency);

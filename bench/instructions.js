@@ -44,13 +44,13 @@ function splitDump(file) {
  *   `perRequest` without the compilers, `compiler` their share, `gc` garbage collection
  *   (inside perRequest), `windows` every window's perRequest
  */
-function countInstructions({ env, nodeFlags = [], mode, size, port, concurrency, warmup, windows, window, wrap = (c, a) => [c, a] }) {
+function countInstructions({ env, nodeBin = process.execPath, nodeFlags = [], mode, size, port, concurrency, warmup, windows, window, wrap = (c, a) => [c, a] }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'axios-bench-cg-'));
   const outFile = path.join(dir, 'callgrind.out');
   const [command, commandArgs] = wrap('valgrind', [
     '--tool=callgrind', '--instr-atstart=no', '--dump-instr=no', `--callgrind-out-file=${outFile}`,
     '--zero-before=uv_os_getpriority', '--dump-before=uv_os_gethostname',
-    process.execPath, '--expose-gc', ...nodeFlags, path.join(__dirname, 'windows.js'),
+    nodeBin, '--expose-gc', ...nodeFlags, path.join(__dirname, 'windows.js'),
     '--mode', mode, '--port', String(port), '--size', String(size), '--concurrency', String(concurrency),
     '--warmup', String(warmup), '--windows', String(windows), '--window', String(window),
   ]);

@@ -3,9 +3,10 @@
 
 const http = require('http');
 
-function makeClient(axios, port, size, wrapCall = (call) => call()) {
+function makeClient(axios, port, size, wrapCall = (call) => call(), decorate = () => {}) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const instance = axios.create({ baseURL: `http://127.0.0.1:${port}`, httpAgent: agent });
+  decorate(instance);
   const url = `/items?size=${size}`;
   return async function run(total, concurrency) {
     let left = total;

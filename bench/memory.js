@@ -8,8 +8,8 @@ const { setUp } = require('./telemetry');
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   if (typeof global.gc !== 'function') throw new Error('run with --expose-gc');
-  const { axios, wrapCall, inActiveSpan, flush, shutdown } = setUp('ours-capture-all');
-  const run = makeClient(axios, Number(args.port), Number(args.size), wrapCall);
+  const { axios, decorate, wrapCall, inActiveSpan, flush, shutdown } = setUp('ours-capture-all');
+  const run = makeClient(axios, Number(args.port), Number(args.size), wrapCall, decorate);
   const concurrency = Number(args.concurrency);
   const checkpoints = args.checkpoints.split(',').map(Number);
   const heap = {};

@@ -22,11 +22,18 @@ const MODES = {
   baseline: { sdk: true },
   ours: { sdk: true, ours: {} },
   'ours-capture-all': { sdk: true, ours: { captureAll: true } },
+  // `scrubbing: false` turns off the scrubbing of captured bodies only: what
+  // scrubbing costs is the difference from ours-capture-all.
+  'ours-capture-all-unscrubbed': { sdk: true, ours: { captureAll: true, scrubbing: false } },
   http: { sdk: true, http: true },
   'ours+http': { sdk: true, ours: {}, http: true },
   // A reference point, not a product: one CLIENT span made by hand around each
   // call, active while axios runs, with nothing captured and nothing injected.
   'manual-span': { sdk: true, manualSpan: true },
+  // The floor of any instrumentation that propagates: the same hand-made span,
+  // and `traceparent` injected by a synchronous axios request interceptor
+  // (synchronous, so that the interceptor adds no promise stage of its own).
+  'span-inject': { sdk: true, manualSpan: true, inject: true },
 };
 
 function setUp(modeName) {
@@ -59,17 +66,41 @@ function setUp(modeName) {
       }
     : (fn) => fn();
   let wrapCall = (call) => call();
+  // The hand-made modes' switch, for the toggled blocks: off, the calls go out bare.
+  let manualOn = true;
   if (mode.manualSpan) {
     const { SpanKind } = require('@opentelemetry/api');
     const tracer = provider.getTracer('manual');
     wrapCall = (call) =>
-      tracer.startActiveSpan('GET', { kind: SpanKind.CLIENT }, (span) =>
-        call().finally(() => span.end())
-      );
+      manualOn
+        ? tracer.startActiveSpan('GET', { kind: SpanKind.CLIENT }, (span) => call().finally(() => span.end()))
+        : call();
   }
+  /** Called on each axios instance the bench makes. */
+  const decorate = mode.inject
+    ? (instance) => {
+        const { defaultTextMapSetter } = require('@opentelemetry/api');
+        instance.interceptors.request.use(
+          (config) => {
+            if (manualOn) propagation.inject(context.active(), config.headers, defaultTextMapSetter);
+            return config;
+          },
+          undefined,
+          { synchronous: true }
+        );
+      }
+    : () => {};
+  const setEnabled = (on) => {
+    manualOn = on;
+    instrumentations.forEach((instrumentation) => (on ? instrumentation.enable() : instrumentation.disable()));
+  };
   return {
     axios,
+    decorate,
     instrumentations,
+    setEnabled,
+    /** Whether the mode has something to switch off (toggled blocks need it). */
+    toggles: instrumentations.length > 0 || Boolean(mode.manualSpan),
     wrapCall,
     inActiveSpan,
     flush: () => (provider ? provider.forceFlush() : Promise.resolve()),

@@ -8,11 +8,10 @@ const { setUp } = require('./telemetry');
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const { axios, instrumentations, wrapCall, inActiveSpan, shutdown } = setUp(args.mode);
-  const run = makeClient(axios, Number(args.port), Number(args.size), wrapCall);
+  const { axios, decorate, setEnabled, wrapCall, inActiveSpan, shutdown } = setUp(args.mode);
+  const run = makeClient(axios, Number(args.port), Number(args.size), wrapCall, decorate);
   const concurrency = Number(args.concurrency);
   const block = Number(args.block);
-  const setEnabled = (on) => instrumentations.forEach((instrumentation) => (on ? instrumentation.enable() : instrumentation.disable()));
   const ratios = [];
   await inActiveSpan(async () => {
     await run(Number(args.warmup), concurrency);

@@ -40,8 +40,8 @@ async function countWindow(run, requests, concurrency) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const { axios, wrapCall, inActiveSpan, shutdown } = setUp(args.mode);
-  const run = makeClient(axios, Number(args.port), Number(args.size), wrapCall);
+  const { axios, decorate, wrapCall, inActiveSpan, shutdown } = setUp(args.mode);
+  const run = makeClient(axios, Number(args.port), Number(args.size), wrapCall, decorate);
   const concurrency = Number(args.concurrency);
   const windows = Number(args.windows);
   const windowRequests = Number(args.window);

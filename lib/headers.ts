@@ -70,6 +70,8 @@ export function compileHeaderMatcher(list: ReadonlyArray<string | RegExp>): Head
 }
 
 type HeaderVisitor = (lowerCaseName: string, values: string[]) => void;
+/** Gets each name as the source holds it: lower-case from Node and `Headers`, as set from AxiosHeaders and plain objects. */
+type StoredHeaderVisitor = (storedName: string, values: string[]) => void;
 
 function headerValues(value: unknown): string[] | undefined {
   if (value === undefined || value === null || value === false) return undefined;
@@ -77,10 +79,10 @@ function headerValues(value: unknown): string[] | undefined {
   return [String(value)];
 }
 
-function forEachEntry(record: Record<string, unknown>, visit: HeaderVisitor): void {
+function forEachEntry(record: Record<string, unknown>, visit: StoredHeaderVisitor): void {
   for (const name of Object.keys(record)) {
     const values = headerValues(record[name]);
-    if (values) visit(name.toLowerCase(), values);
+    if (values) visit(name, values);
   }
 }
 
@@ -99,6 +101,10 @@ function isWebHeaders(source: object): source is WebHeaders {
  * or a Node `ClientRequest`, with its values as strings.
  */
 export function forEachHeader(source: unknown, visit: HeaderVisitor): void {
+  forEachStoredHeader(source, (name, values) => visit(name.toLowerCase(), values));
+}
+
+function forEachStoredHeader(source: unknown, visit: StoredHeaderVisitor): void {
   if (!source || typeof source !== 'object') return;
   const candidate = source as { getHeaders?: () => Record<string, unknown>; toJSON?: () => unknown };
   if (typeof candidate.getHeaders === 'function') {
@@ -132,6 +138,8 @@ export function readHeader(source: unknown, lowerCaseName: string): string | und
     const key = Object.keys(record).find((name) => name.toLowerCase() === lowerCaseName);
     value = key === undefined ? undefined : record[key];
   }
+  // Nearly every header read here holds one string: no array to join.
+  if (typeof value === 'string') return value;
   const values = headerValues(value);
   return values ? values.join(', ') : undefined;
 }
@@ -159,20 +167,63 @@ export function sentHeadersSource(request: unknown, configHeaders: unknown): unk
   return configHeaders;
 }
 
+/** How one header name is captured: its attribute's name, and how its values are written. */
+interface HeaderPlan {
+  /** The name in lower case. */
+  readonly name: string;
+  readonly attribute: string;
+  readonly values: 'as-sent' | 'redacted' | 'url';
+}
+
+/**
+ * The plan of each header name as a source holds it, per matcher (one per
+ * setConfig()) and direction: the same few names come with every request, and
+ * lower-casing each, testing it and joining its attribute name every time
+ * cost more than the rest of header capture.
+ */
+const requestHeaderPlans = new WeakMap<HeaderMatcher, Map<string, HeaderPlan>>();
+const responseHeaderPlans = new WeakMap<HeaderMatcher, Map<string, HeaderPlan>>();
+
+function planFor(
+  plans: Map<string, HeaderPlan>,
+  storedName: string,
+  attributeName: (name: string) => string,
+  isSensitive: HeaderMatcher
+): HeaderPlan {
+  let plan = plans.get(storedName);
+  if (plan === undefined) {
+    const name = storedName.toLowerCase();
+    plan = {
+      name,
+      attribute: attributeName(name),
+      values: isSensitive(name) ? 'redacted' : URL_HEADERS.has(name) ? 'url' : 'as-sent',
+    };
+    if (plans.size < MAX_REMEMBERED_HEADER_NAMES) plans.set(storedName, plan);
+  }
+  return plan;
+}
+
 function captureHeaders(
   span: Span,
   source: unknown,
   attributeName: (name: string) => string,
+  allPlans: WeakMap<HeaderMatcher, Map<string, HeaderPlan>>,
   isSensitive: HeaderMatcher,
   queryRedaction: QueryRedaction,
   only: ReadonlySet<string> | undefined
 ): void {
+  let plans = allPlans.get(isSensitive);
+  if (plans === undefined) {
+    plans = new Map();
+    allPlans.set(isSensitive, plans);
+  }
   const attributes: Attributes = {};
-  forEachHeader(source, (name, values) => {
-    if (only && !only.has(name)) return;
-    if (isSensitive(name)) attributes[attributeName(name)] = [REDACTED_HEADER_VALUE];
-    else if (URL_HEADERS.has(name)) attributes[attributeName(name)] = values.map((value) => redactUrlString(value, queryRedaction));
-    else attributes[attributeName(name)] = values;
+  forEachStoredHeader(source, (storedName, values) => {
+    const plan = planFor(plans, storedName, attributeName, isSensitive);
+    if (only && !only.has(plan.name)) return;
+    if (plan.values === 'redacted') attributes[plan.attribute] = [REDACTED_HEADER_VALUE];
+    else if (plan.values === 'url') attributes[plan.attribute] = values.map((value) => redactUrlString(value, queryRedaction));
+    else attributes[plan.attribute] = values;
   });
   span.setAttributes(attributes);
 }
@@ -184,7 +235,7 @@ export function captureRequestHeaders(
   queryRedaction: QueryRedaction,
   only?: ReadonlySet<string>
 ): void {
-  captureHeaders(span, source, ATTR_HTTP_REQUEST_HEADER, isSensitive, queryRedaction, only);
+  captureHeaders(span, source, ATTR_HTTP_REQUEST_HEADER, requestHeaderPlans, isSensitive, queryRedaction, only);
 }
 
 export function captureResponseHeaders(
@@ -194,5 +245,5 @@ export function captureResponseHeaders(
   queryRedaction: QueryRedaction,
   only?: ReadonlySet<string>
 ): void {
-  captureHeaders(span, source, ATTR_HTTP_RESPONSE_HEADER, isSensitive, queryRedaction, only);
+  captureHeaders(span, source, ATTR_HTTP_RESPONSE_HEADER, responseHeaderPlans, isSensitive, queryRedaction, only);
 }
