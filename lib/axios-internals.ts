@@ -15,7 +15,7 @@ export type AxiosAdapterFunction = (config: InternalAxiosRequestConfig) => Promi
 export type RequestMethod = (this: AxiosInstanceLike, configOrUrl?: unknown, config?: unknown) => Promise<unknown>;
 
 export interface AxiosInstanceLike {
-  defaults?: { adapter?: unknown; method?: unknown; baseURL?: unknown };
+  defaults?: { adapter?: unknown; method?: unknown; baseURL?: unknown; signal?: unknown };
 }
 
 export interface AxiosPrototype extends AxiosInstanceLike {

@@ -119,6 +119,8 @@ interface RequestState {
   injectedHeaders?: ReturnType<typeof injectTraceHeaders>;
   /** The span of the attempt on the wire now (each redirect hop has its own). */
   span?: Span;
+  /** The last span ended, so that no span is ended (and its duration recorded) twice. */
+  endedSpan?: Span;
   /** The span's attributes that the duration metric carries too. */
   metricAttributes?: Attributes;
   /** The value written to `url.full`. */
@@ -311,12 +313,16 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   private _onRequestCreated(state: RequestState, original: RequestMethod): Promise<unknown> {
     const { callConfig, instance } = state;
     // Resolved as axios' mergeConfig() would (the call's adapter, else the instance's).
-    const configuredAdapter = callConfig.adapter !== undefined ? callConfig.adapter : instance.defaults?.adapter;
-    const resent = tracedRequestOf(configuredAdapter);
+    // Only a config handed back and passed to the call is a resend: an instance
+    // created from one (`axios.create(response.config)`) makes requests of its own.
+    const resent = tracedRequestOf(callConfig.adapter);
     if (resent) {
       state.chosenAdapter = resent.chosenAdapter;
       state.attemptsSent = resent.attemptsSent;
-    } else state.chosenAdapter = configuredAdapter;
+    } else {
+      const configuredAdapter = callConfig.adapter !== undefined ? callConfig.adapter : instance.defaults?.adapter;
+      state.chosenAdapter = tracedRequestOf(configuredAdapter)?.chosenAdapter ?? configuredAdapter;
+    }
     const tracedAdapter: TracedAdapter = (config) => this._onRequestDispatched(state, config);
     tracedAdapter[TRACED_REQUEST] = state;
     const tracedConfig = { ...callConfig, adapter: tracedAdapter };
@@ -448,25 +454,32 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     response: RedirectResponse | undefined,
     request: RedirectedRequest | undefined
   ): void {
-    this._guard('recording a redirect', () => {
-      const span = state.span as Span;
+    const endedSpan = state.span as Span;
+    try {
       // Older axios passes no request details: what is left of the hop's headers is in the options.
       const sentHeaders = request?.headers ?? options.headers;
       const userAgent = readHeader(sentHeaders, 'user-agent');
-      if (userAgent !== undefined) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, userAgent);
-      if (response) collectMetricAttributes(applyResponse(span, { status: response.statusCode }), state.metricAttributes as Attributes);
-      if (span.isRecording()) this._captureHeaders(state.capture, span, sentHeaders, response?.headers);
-      this._endRequest(state, span, undefined, undefined);
-    });
-    this._guard('starting the span of a redirect hop', () => {
-      state.startTime = performance.now();
+      if (userAgent !== undefined) endedSpan.setAttribute(ATTR_USER_AGENT_ORIGINAL, userAgent);
+      if (response) {
+        collectMetricAttributes(applyResponse(endedSpan, { status: response.statusCode }), state.metricAttributes as Attributes);
+      }
+      if (endedSpan.isRecording()) this._captureHeaders(state.capture, endedSpan, sentHeaders, response?.headers);
+    } catch (error) {
+      this._ourFailure('recording a redirect', error);
+    } finally {
+      this._endRequest(state, endedSpan, undefined, undefined);
+    }
+    try {
       const href = typeof options.href === 'string' ? options.href : undefined;
-      const span = this._openSpan(state, normaliseMethod(options.method), href);
+      const span = this._openSpan(state, normaliseMethod(options.method), href, performance.now());
       state.attemptsSent += 1;
-      if (options.headers && typeof options.headers === 'object') {
+      if (options.headers && typeof options.headers === 'object' && state.capture.propagatesTo(href)) {
         injectTraceHeaders(trace.setSpan(state.parentContext, span), options.headers as AdapterHeaders);
       }
-    });
+    } catch (error) {
+      // The hop goes out untraced; the ended span stays the request's, and is not ended again.
+      this._ourFailure('starting the span of a redirect hop', error);
+    }
   }
 
   /** The server answered, or the transport failed: record the outcome and end the span. */
@@ -483,8 +496,6 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     let requestBodySize: number | undefined;
     let responseBodySize: number | undefined;
 
-    // A try block rather than _guard(): a closure here that assigns the sizes
-    // costs a closure and a context object on every request.
     try {
       const sentHeaders = sentHeadersSource(sentRequest, config.headers);
       const userAgent = readHeader(sentHeaders, 'user-agent');
@@ -543,7 +554,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     try {
       span = this._startSpan(state, state.callConfig, undefined, state.instance.defaults);
       collectMetricAttributes(
-        applyFailure(span, error, state.capture.queryRedaction, state.callConfig.signal),
+        applyFailure(span, error, state.capture.queryRedaction, state.callConfig.signal ?? state.instance.defaults?.signal),
         state.metricAttributes as Attributes
       );
       const { responseHook } = state.options;
@@ -573,23 +584,30 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     return this._openSpan(state, method, href);
   }
 
-  /** The span of one attempt to send the request, a child of the caller's context; it becomes `state.span`. */
-  private _openSpan(state: RequestState, method: NormalisedMethod, href: string | undefined): Span {
-    state.requestHref = href;
+  /**
+   * The span of one attempt to send the request, a child of the caller's
+   * context; it becomes `state.span` only once it has started, so a failure
+   * leaves the state describing the attempt before.
+   */
+  private _openSpan(state: RequestState, method: NormalisedMethod, href: string | undefined, startTime = state.startTime): Span {
     const url = href === undefined ? undefined : state.capture.urls.describe(href);
     // Address attributes are read before urlFilter, which may change the URL it gets.
     const attributes = requestAttributes(method, url);
-    state.metricAttributes = {};
-    collectMetricAttributes(attributes, state.metricAttributes);
-    state.urlFull = url && this._urlFull(state, url);
-    if (state.urlFull !== undefined) attributes[ATTR_URL_FULL] = state.urlFull;
+    const metricAttributes: Attributes = {};
+    collectMetricAttributes(attributes, metricAttributes);
+    const urlFull = url && this._urlFull(state, url);
+    if (urlFull !== undefined) attributes[ATTR_URL_FULL] = urlFull;
     if (state.attemptsSent > 0) attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] = state.attemptsSent;
     const span = this.tracer.startSpan(
       spanName(method),
-      { kind: SpanKind.CLIENT, startTime: state.startTime, attributes },
+      { kind: SpanKind.CLIENT, startTime, attributes },
       state.parentContext
     );
     state.span = span;
+    state.startTime = startTime;
+    state.requestHref = href;
+    state.metricAttributes = metricAttributes;
+    state.urlFull = urlFull;
     return span;
   }
 
@@ -600,6 +618,9 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     requestBodySize: number | undefined,
     responseBodySize: number | undefined
   ): void {
+    // A hop whose successor's span could not start stays the request's span: it is ended once.
+    if (state.endedSpan === span) return;
+    state.endedSpan = span;
     const endTime = performance.now();
     span.end(endTime);
     try {
@@ -719,18 +740,11 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   }
 
   /**
-   * Our own work on a request: a bug in it must never reach the application.
-   * (The per-request path uses try blocks with _ourFailure() instead: a closure
-   * per call costs an allocation or two on every request.)
+   * Our own work on a request failed: a bug in it must never reach the
+   * application, so the per-request steps catch and report here. (Try blocks,
+   * not a guard taking a closure: a closure per step costs an allocation or two
+   * on every request.)
    */
-  private _guard(what: string, work: () => void): void {
-    try {
-      work();
-    } catch (error) {
-      this._ourFailure(what, error);
-    }
-  }
-
   private _ourFailure(what: string, error: unknown): void {
     this._diag.error(`failed while ${what}`, error);
   }

@@ -101,6 +101,17 @@ describe('cancellations from any signal: UNSET, error.type ERR_CANCELED, no exce
     assertCancelled(onlySpan());
   });
 
+  it("a signal set on the instance (axios.create({ signal })) and aborted with a reason of its own is a cancellation", async () => {
+    const { outcome } = await runBothWays(() => {
+      const controller = new AbortController();
+      const call = withQueue(axios.create({ signal: controller.signal })).get(server.url('/queued'));
+      setTimeout(() => controller.abort(new Error('queue cleared')), 10);
+      return call;
+    });
+    assert.ok(outcome.error !== undefined, 'the call failed');
+    assertCancelled(onlySpan());
+  });
+
   it('a failure with a signal that was not aborted stays an ERROR', async () => {
     const controller = new AbortController();
     const instance = axios.create();

@@ -102,6 +102,14 @@ describe('resends: each attempt on the wire is its own span, counted by http.req
       });
     }
 
+    it('an instance created from a config handed back makes requests of its own: no count', async () => {
+      const first = await axios.get(server.url('/status-ok'), { validateStatus: () => true });
+      const instance = axios.create(first.config);
+      await instance.get(server.url('/unrelated/1'), { validateStatus: () => true });
+      await instance.get(server.url('/unrelated/2'), { validateStatus: () => true });
+      assert.deepStrictEqual(resendCounts(clientSpans()), [undefined, undefined, undefined]);
+    });
+
     it('a new call with a config of its own is not a resend, even after a retried one', async () => {
       const client = axios.create();
       axiosRetry(client, { retries: 3, retryCondition: (error) => error.response?.status === 503 });
@@ -186,7 +194,12 @@ describe('resends: each attempt on the wire is its own span, counted by http.req
   describe('redirects', () => {
     /** first /a -> second /b -> first /c (200). */
     const crossHost: Handler = (req, res, body) => {
-      if (req.url === '/a') {
+      if (req.url === '/to-credentials') {
+        res.statusCode = 302;
+        const target = second.url('/c?access_token=hop-secret-1&sig=hop-secret-2&page=1#hop-secret-3');
+        res.setHeader('location', target.replace('http://', 'http://hop-user:hop-secret-4@'));
+        res.end();
+      } else if (req.url === '/a') {
         res.statusCode = 302;
         res.setHeader('location', second.url('/b'));
         res.end();
@@ -255,6 +268,19 @@ describe('resends: each attempt on the wire is its own span, counted by http.req
         'no CLIENT span of instrumentation-http'
       );
       assert.strictEqual(first.received[fromFirst].headers.traceparent, traceparentOf(spans[0]));
+    });
+
+    it('a hop to a URL with credentials: its url.full and the captured Location are redacted like the first', async () => {
+      await axios.get(first.url('/to-credentials'), { headers: { authorization: 'Bearer hop-secret-5' } });
+      const spans = clientSpans();
+      assert.strictEqual(spans.length, 2);
+      assert.strictEqual(
+        spans[1].attributes[ATTR_URL_FULL],
+        second.url('/c?access_token=REDACTED&sig=REDACTED&page=1').replace('http://', 'http://REDACTED:REDACTED@')
+      );
+      for (const span of spans) {
+        assert.ok(!JSON.stringify(span.attributes).includes('hop-secret'), `no credential in ${JSON.stringify(span.attributes)}`);
+      }
     });
 
     it('maxRedirects 0: one span with the 302, nothing followed, no count', async () => {
