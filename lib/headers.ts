@@ -6,7 +6,7 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import { ATTR_HTTP_REQUEST_HEADER, ATTR_HTTP_RESPONSE_HEADER } from '@opentelemetry/semantic-conventions';
 
-import { DEFAULT_SENSITIVE_PATTERNS } from './sensitive';
+import { DEFAULT_SENSITIVE_PATTERNS, statelessRegExp } from './sensitive';
 import { QueryRedaction, redactUrlString } from './url';
 
 /** Written in place of the values of a sensitive header. */
@@ -53,8 +53,7 @@ export function compileHeaderMatcher(list: ReadonlyArray<string | RegExp>): Head
   const patterns: RegExp[] = [];
   for (const entry of list) {
     if (typeof entry === 'string') names.add(entry.toLowerCase());
-    // A global or sticky regexp keeps state between test() calls; drop those flags.
-    else if (entry instanceof RegExp) patterns.push(new RegExp(entry.source, entry.flags.replace(/[gy]/g, '')));
+    else if (entry instanceof RegExp) patterns.push(statelessRegExp(entry));
   }
   // Header names repeat from request to request; remember each verdict rather
   // than run every pattern over every header of every request.

@@ -54,8 +54,16 @@ export interface CompiledPatterns {
   invalid: string[];
 }
 
-function escapeRegExp(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A copy of a user's RegExp without the global and sticky flags, which make
+ * `test()` keep state between calls and so skip matches on alternate calls.
+ */
+export function statelessRegExp(pattern: RegExp, extraFlags = ''): RegExp {
+  return new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '').replace(extraFlags, '') + extraFlags);
 }
 
 /**
@@ -68,7 +76,7 @@ export function compilePatterns(list: SensitivePatterns | undefined): CompiledPa
   const compiled: CompiledPatterns = { patterns: [], invalid: [] };
   for (const entry of Array.isArray(list) ? list : []) {
     if (entry instanceof RegExp) {
-      compiled.patterns.push(new RegExp(entry.source, entry.flags.replace(/[gyi]/g, '') + 'i'));
+      compiled.patterns.push(statelessRegExp(entry, 'i'));
     } else if (typeof entry === 'string' && entry !== '') {
       try {
         compiled.patterns.push(new RegExp(entry, 'i'));

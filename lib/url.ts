@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-import type { KeyMatcher } from './sensitive';
+import { escapeRegExp, KeyMatcher } from './sensitive';
 
 /**
  * Query keys whose values are redacted in `url.full` by default, compared
@@ -33,15 +33,10 @@ export const DEFAULT_REDACTED_QUERY_PARAMS: readonly string[] = Object.freeze([
 export const REDACTED = 'REDACTED';
 
 export interface QueryRedaction {
-  keys: ReadonlySet<string>;
-  /** Whether the value of a (decoded) key is redacted: one of `keys`, or a match of the patterns. */
+  /** Whether the value of a (decoded) key is redacted: one of the keys given, or a match of the patterns. */
   isRedactedKey: (decodedKey: string) => boolean;
   /** Cheap pre-check so that most queries are not split at all. */
   mayContainKey: (search: string) => boolean;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
@@ -53,20 +48,19 @@ export function compileQueryRedaction(keys: readonly string[], isSensitiveKey?: 
   if (isSensitiveKey) {
     // A pattern may match a key however it is encoded: every query is looked at.
     return {
-      keys: lowerCaseKeys,
       isRedactedKey: (key) => lowerCaseKeys.has(key.toLowerCase()) || isSensitiveKey(key),
       mayContainKey: () => true,
     };
   }
   const isRedactedKey = (key: string) => lowerCaseKeys.has(key.toLowerCase());
-  if (keys.length === 0) return { keys: lowerCaseKeys, isRedactedKey, mayContainKey: () => false };
+  if (keys.length === 0) return { isRedactedKey, mayContainKey: () => false };
   // The query is still encoded, so look for each key as a browser or axios may have written it.
   const spellings = keys.flatMap((key) => {
     const encoded = encodeURIComponent(key);
     return [key, encoded, encoded.replace(/%20/g, '+')];
   });
   const anyKey = new RegExp(`[?&](?:${[...new Set(spellings)].map(escapeRegExp).join('|')})=`, 'i');
-  return { keys: lowerCaseKeys, isRedactedKey, mayContainKey: (search) => anyKey.test(search) };
+  return { isRedactedKey, mayContainKey: (search) => anyKey.test(search) };
 }
 
 /** axios' own `Axios.prototype.getUri`. */

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+import { statelessRegExp } from '../../sensitive';
 import type { PropagateTraceHeaderCorsUrls } from '../../types';
 
 /** What the xhr and fetch adapters resolve a relative URL against: the document's base URL (a worker's location). */
@@ -48,8 +49,7 @@ export function tracePropagationFilter(
   const patterns: RegExp[] = [];
   for (const entry of entries) {
     if (typeof entry === 'string') exact.add(entry);
-    // A global or sticky regexp keeps state between calls; drop those flags.
-    else if (entry instanceof RegExp) patterns.push(new RegExp(entry.source, entry.flags.replace(/[gy]/g, '')));
+    else if (entry instanceof RegExp) patterns.push(statelessRegExp(entry));
   }
   return (href) => {
     if (href === undefined) return false;
