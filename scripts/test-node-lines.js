@@ -32,7 +32,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { REPO, getRuntime, run } = require('./support/runtimes');
+const { REPO, getRuntime, printTable, run } = require('./support/runtimes');
 
 /** The test files (under build/test/) that run where FAST_PLAN says `fast`. */
 const FAST_FILES = [
@@ -136,11 +136,7 @@ async function main() {
     ]);
   }
 
-  const header = ['Node', 'suite', 'result'];
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((cells) => cells[i].length)));
-  const format = (cells) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
-  console.log(`\n${format(header)}\n|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
-  for (const cells of rows) console.log(format(cells));
+  printTable(['Node', 'suite', 'result'], rows);
   fs.rmSync(tmp, { recursive: true, force: true });
   console.log(`\nTotal ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`${passed} passed, ${failed} failed`);

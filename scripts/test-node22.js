@@ -28,7 +28,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { getRuntime, nodeVersion, run, npm, packTarball } = require('./support/runtimes');
+const { getRuntime, nodeVersion, run, npm, packTarball, printTable } = require('./support/runtimes');
 
 const SMOKE_SCRIPT = path.join(__dirname, 'smoke-published.js');
 
@@ -165,15 +165,11 @@ function lineDescription(info) {
   return `api ${info.api}, sdk-node ${info.sdkNode}, ${info.traceSdk.replace('@opentelemetry/', '').replace('@', ' ')}, sdk-metrics ${info.sdkMetrics}`;
 }
 
-function printTable() {
-  const header = ['Node', 'SDK line', 'case', 'result'];
-  const body = rows.map((row) => [row.node, row.line, row.step, `${row.ok ? 'PASS' : 'FAIL'} ${row.result}`]);
-  const widths = header.map((title, i) => Math.max(title.length, ...body.map((cells) => cells[i].length)));
-  const format = (cells) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
-  console.log('');
-  console.log(format(header));
-  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
-  for (const cells of body) console.log(format(cells));
+function printResults() {
+  printTable(
+    ['Node', 'SDK line', 'case', 'result'],
+    rows.map((row) => [row.node, row.line, row.step, `${row.ok ? 'PASS' : 'FAIL'} ${row.result}`])
+  );
 }
 
 async function main() {
@@ -254,7 +250,7 @@ async function main() {
     }
   }
 
-  printTable();
+  printResults();
   if (notes.size > 0) {
     console.log('\nNotes (not failures):');
     for (const note of notes) console.log(`- ${note}`);

@@ -35,7 +35,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { getRuntime, run, npm, packTarball } = require('./support/runtimes');
+const { getRuntime, run, npm, packTarball, printTable } = require('./support/runtimes');
 
 const SMOKE_DIR = path.join(__dirname, 'runtime-smoke');
 /** One SDK line for every runtime: the 2.x line, which runs on the Node this script runs on. */
@@ -141,15 +141,11 @@ function record(row, passed = row.ok ? 1 : 0, failed = row.ok ? 0 : 1) {
   if (!row.ok && row.detail) console.log(indent(row.detail));
 }
 
-function printTable() {
-  const header = ['runtime', 'case', 'result'];
-  const body = rows.map((row) => [row.runtime, row.step, `${row.ok ? 'PASS' : 'FAIL'} ${row.result}`]);
-  const widths = header.map((title, i) => Math.max(title.length, ...body.map((cells) => cells[i].length)));
-  const format = (cells) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
-  console.log('');
-  console.log(format(header));
-  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
-  for (const cells of body) console.log(format(cells));
+function printResults() {
+  printTable(
+    ['runtime', 'case', 'result'],
+    rows.map((row) => [row.runtime, row.step, `${row.ok ? 'PASS' : 'FAIL'} ${row.result}`])
+  );
 }
 
 async function main() {
@@ -222,7 +218,7 @@ async function main() {
 }
 
 function done(tmp, started) {
-  printTable();
+  printResults();
   if (failedChecks === 0 && !process.env.KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
   else console.log(`\nWork dir kept for inspection: ${tmp}`);
   console.log(`\nTotal ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -247,4 +247,14 @@ async function locate(name, tmp) {
   return { bin: installedBin(name, cacheDir), log: fetched.log, source: `${fetched.via} from the npm registry, now cached` };
 }
 
-module.exports = { RUNTIMES, REPO, getRuntime, runtimeVersion, nodeVersion, run, npm, packTarball };
+/** Prints rows of cells as a Markdown table, columns padded to their widest cell. */
+function printTable(header, rows) {
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((cells) => cells[i].length)));
+  const format = (cells) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+  console.log('');
+  console.log(format(header));
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const cells of rows) console.log(format(cells));
+}
+
+module.exports = { RUNTIMES, REPO, getRuntime, runtimeVersion, nodeVersion, run, npm, packTarball, printTable };
