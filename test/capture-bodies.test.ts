@@ -40,6 +40,7 @@ import { assertClientSpan, onlySpan } from './support/assertions';
 import { defaultHandler } from './support/server';
 import { useTestServer } from './support/suite';
 import { axios, resetInstrumentation } from './support/telemetry';
+import { diagCollectingScriptPrelude } from './support/child';
 
 const execFileAsync = promisify(execFile);
 
@@ -459,16 +460,7 @@ describe('body capture: request and response bodies as span attributes', () => {
       // mocha process may already have given it in another file: a fresh
       // process shows the first time.
       it('a fresh instrumentation warns exactly once, through the diag logger, however often the config is set', async () => {
-        const script = `
-          const { diag, DiagLogLevel } = require(${JSON.stringify(require.resolve('@opentelemetry/api'))});
-          const log = { warnings: [], errors: [] };
-          const ignore = () => undefined;
-          diag.setLogger({
-            error: (...args) => log.errors.push(args.join(' ')),
-            warn: (...args) => log.warnings.push(args.join(' ')),
-            info: ignore, debug: ignore, verbose: ignore,
-          }, DiagLogLevel.WARN);
-          const { AxiosInstrumentation } = require(${JSON.stringify(path.join(__dirname, '..', 'lib'))});
+        const script = `${diagCollectingScriptPrelude()}
           const viaConstructor = new AxiosInstrumentation({ enabled: false, captureAll: true, captureHeaders: true });
           viaConstructor.setConfig({ captureAll: true, captureRequestBody: false });
           viaConstructor.setConfig({ captureAll: true, captureResponseBody: true });

@@ -32,6 +32,7 @@ import {
 import { onlySpan } from './support/assertions';
 import { useTestServer } from './support/suite';
 import { axios, resetInstrumentation } from './support/telemetry';
+import { diagCollectingScriptPrelude } from './support/child';
 
 const execFileAsync = promisify(execFile);
 
@@ -535,16 +536,7 @@ describe('body scrubbing (issue 16)', function () {
     });
 
     it('scrubbing: false says so once through diag; an invalid extra pattern is reported', async () => {
-      const script = `
-        const { diag, DiagLogLevel } = require(${JSON.stringify(require.resolve('@opentelemetry/api'))});
-        const log = { warnings: [], errors: [] };
-        const ignore = () => undefined;
-        diag.setLogger({
-          error: (...args) => log.errors.push(args.join(' ')),
-          warn: (...args) => log.warnings.push(args.join(' ')),
-          info: ignore, debug: ignore, verbose: ignore,
-        }, DiagLogLevel.WARN);
-        const { AxiosInstrumentation } = require(${JSON.stringify(path.join(__dirname, '..', 'lib'))});
+      const script = `${diagCollectingScriptPrelude()}
         const instrumentation = new AxiosInstrumentation({ enabled: false, captureAll: true, scrubbing: false });
         instrumentation.setConfig({ captureAll: true, scrubbing: false });
         instrumentation.setConfig({ captureAll: true });

@@ -69,3 +69,22 @@ export function runNode(args: string[], timeoutMs: number, env: NodeJS.ProcessEn
     });
   });
 }
+
+/**
+ * The opening of a child script that checks diag output: a logger collecting
+ * warnings and errors into \`log\`, then \`AxiosInstrumentation\` from the
+ * compiled lib/ (a fresh process, so a warn-once message shows the first time).
+ */
+export function diagCollectingScriptPrelude(): string {
+  return `
+    const { diag, DiagLogLevel } = require(${JSON.stringify(require.resolve('@opentelemetry/api'))});
+    const log = { warnings: [], errors: [] };
+    const ignore = () => undefined;
+    diag.setLogger({
+      error: (...args) => log.errors.push(args.join(' ')),
+      warn: (...args) => log.warnings.push(args.join(' ')),
+      info: ignore, debug: ignore, verbose: ignore,
+    }, DiagLogLevel.WARN);
+    const { AxiosInstrumentation } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'lib'))});
+`;
+}
