@@ -39,13 +39,6 @@ export function collectMetricAttributes(from: Attributes, into: Attributes): voi
   }
 }
 
-export interface RequestMeasurement {
-  durationSeconds: number;
-  attributes: Attributes;
-  requestBodySize?: number;
-  responseBodySize?: number;
-}
-
 /** The HTTP client instruments of one meter. */
 export class ClientMetrics {
   private readonly duration: Histogram;
@@ -71,10 +64,15 @@ export class ClientMetrics {
     });
   }
 
-  record(measurement: RequestMeasurement): void {
-    const { attributes } = measurement;
-    this.duration.record(measurement.durationSeconds, attributes);
-    if (measurement.requestBodySize !== undefined) this.requestBodySize.record(measurement.requestBodySize, attributes);
-    if (measurement.responseBodySize !== undefined) this.responseBodySize.record(measurement.responseBodySize, attributes);
+  /** One request's measurements (positional: an object per request would be one more allocation on every call). */
+  record(
+    durationSeconds: number,
+    attributes: Attributes,
+    requestBodySize: number | undefined,
+    responseBodySize: number | undefined
+  ): void {
+    this.duration.record(durationSeconds, attributes);
+    if (requestBodySize !== undefined) this.requestBodySize.record(requestBodySize, attributes);
+    if (responseBodySize !== undefined) this.responseBodySize.record(responseBodySize, attributes);
   }
 }

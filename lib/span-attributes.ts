@@ -21,19 +21,29 @@ import { QueryRedaction, redactUrlsInText, RequestUrl } from './url';
 /** `error.type` of a request that the application cancelled. */
 export const ERROR_TYPE_CANCELED = 'ERR_CANCELED';
 
-const KNOWN_METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE']);
-
 export interface NormalisedMethod {
   /** The method as the conventions name it: upper case, or `_OTHER`. */
-  method: string;
+  readonly method: string;
   /** The method as sent, when it is not one the conventions know. */
-  original?: string;
+  readonly original?: string;
+}
+
+// axios lower-cases the method it sends; the known ones are described once,
+// under both spellings, rather than upper-cased and described on every request.
+const KNOWN_METHODS = new Map<string, NormalisedMethod>();
+for (const method of ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE']) {
+  const normalised = Object.freeze({ method });
+  KNOWN_METHODS.set(method, normalised);
+  KNOWN_METHODS.set(method.toLowerCase(), normalised);
 }
 
 export function normaliseMethod(method: unknown): NormalisedMethod {
-  // axios sends methods upper-cased; anything else is what it will try to send.
-  const sent = typeof method === 'string' && method !== '' ? method.toUpperCase() : 'GET';
-  return KNOWN_METHODS.has(sent) ? { method: sent } : { method: HTTP_REQUEST_METHOD_VALUE_OTHER, original: sent };
+  // Anything but a non-empty string is what axios will try to send: GET.
+  if (typeof method !== 'string' || method === '') return KNOWN_METHODS.get('GET') as NormalisedMethod;
+  const known = KNOWN_METHODS.get(method);
+  if (known) return known;
+  const sent = method.toUpperCase();
+  return KNOWN_METHODS.get(sent) ?? { method: HTTP_REQUEST_METHOD_VALUE_OTHER, original: sent };
 }
 
 export function spanName(method: NormalisedMethod): string {

@@ -17,7 +17,7 @@ export type AdapterHeaders = Record<string, unknown> & {
 };
 
 /** How to give one header back as the application set it. */
-interface InjectedHeader {
+export interface InjectedHeader {
   name: string;
   /** The header did not exist: it is deleted again. */
   added: boolean;
