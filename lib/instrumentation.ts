@@ -47,6 +47,7 @@ import {
   parseContentLength,
   responseHasNoBody,
 } from './body';
+import { millisToHrTime, wallClockMillisAt } from './clock';
 import { ResolvedCapture, resolveConfig } from './config';
 import { captureRequestHeaders, captureResponseHeaders, readHeader, sentHeadersSource } from './headers';
 import { ClientMetrics, collectMetricAttributes } from './metrics';
@@ -115,6 +116,8 @@ class RequestState {
   span: Span | undefined = undefined;
   /** The last span ended, so that no span is ended (and its duration recorded) twice. */
   endedSpan: Span | undefined = undefined;
+  /** The wall-clock time of `startTime`, in milliseconds since the epoch: the span's start. */
+  startEpochMillis = 0;
   /** The span's attributes that the duration metric carries too. */
   metricAttributes: Attributes | undefined = undefined;
   /** The value written to `url.full`. */
@@ -602,13 +605,15 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const urlFull = url && this._urlFull(state, url);
     if (urlFull !== undefined) attributes[ATTR_URL_FULL] = urlFull;
     if (state.attemptsSent > 0) attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] = state.attemptsSent;
+    const startEpochMillis = wallClockMillisAt(startTime);
     const span = this.tracer.startSpan(
       spanName(method),
-      { kind: SpanKind.CLIENT, startTime, attributes },
+      { kind: SpanKind.CLIENT, startTime: millisToHrTime(startEpochMillis), attributes },
       state.parentContext
     );
     state.span = span;
     state.startTime = startTime;
+    state.startEpochMillis = startEpochMillis;
     state.requestHref = href;
     state.metricAttributes = metricAttributes;
     state.urlFull = urlFull;
@@ -625,10 +630,11 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     // A hop whose successor's span could not start stays the request's span: it is ended once.
     if (state.endedSpan === span) return;
     state.endedSpan = span;
-    const endTime = performance.now();
-    span.end(endTime);
+    // The end on the same monotonic clock as the start: the span's duration is the metric's.
+    const durationMillis = performance.now() - state.startTime;
+    span.end(millisToHrTime(state.startEpochMillis + durationMillis));
     try {
-      this._metrics.record((endTime - state.startTime) / 1000, state.metricAttributes as Attributes, requestBodySize, responseBodySize);
+      this._metrics.record(durationMillis / 1000, state.metricAttributes as Attributes, requestBodySize, responseBodySize);
     } catch (error) {
       this._ourFailure('recording metrics', error);
     }

@@ -27,7 +27,7 @@ import {
 import { DURATION_BUCKETS } from '../lib/metrics';
 import { METRIC_HTTP_CLIENT_REQUEST_BODY_SIZE, METRIC_HTTP_CLIENT_RESPONSE_BODY_SIZE } from '../lib/semconv';
 import { useTestServer } from './support/suite';
-import { axios, instrumentation, resetInstrumentation } from './support/telemetry';
+import { axios, finishedSpans, instrumentation, resetInstrumentation } from './support/telemetry';
 
 describe('metrics: http.client.request.duration and the opt-in body sizes', () => {
   const server = useTestServer();
@@ -76,6 +76,30 @@ describe('metrics: http.client.request.duration and the opt-in body sizes', () =
       [ATTR_URL_SCHEME]: 'http',
       [ATTR_NETWORK_PROTOCOL_VERSION]: '1.1',
     });
+  });
+
+  it('the span starts at the call and ends at the answer, wall-clock times whose difference is the recorded duration', async () => {
+    resetInstrumentation();
+    // A request interceptor that waits: the span's start is the call's, not the send's.
+    const client = axios.create();
+    client.interceptors.request.use(async (config) => {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      return config;
+    });
+    const calledAt = Date.now();
+    await client.get(server.url('/slow?ms=60'));
+    const answeredAt = Date.now();
+    const [span] = finishedSpans();
+    const millis = ([seconds, nanos]: [number, number]) => seconds * 1000 + nanos / 1e6;
+    const start = millis(span.startTime);
+    const end = millis(span.endTime);
+    // Date.now() is whole milliseconds; the span's times are finer.
+    assert.ok(start >= calledAt - 1 && start <= calledAt + 20, `started ${start - calledAt} ms after the call`);
+    assert.ok(end <= answeredAt + 1 && end >= start + 100, `ended ${answeredAt - end} ms before the answer, ${end - start} ms after the start`);
+    assert.ok(span.startTime[1] < 1e9 && span.endTime[1] < 1e9, 'nanoseconds below a second');
+    const { points } = await histogram(METRIC_HTTP_CLIENT_REQUEST_DURATION);
+    const recordedMillis = (points[0].value.sum ?? -1) * 1000;
+    assert.ok(Math.abs(recordedMillis - millis(span.duration)) < 0.01, `duration ${millis(span.duration)} ms, recorded ${recordedMillis} ms`);
   });
 
   it('records failures with error.type: a 500, a refused connection, a cancellation', async () => {
