@@ -587,7 +587,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     defaults: AxiosInstanceLike['defaults']
   ): Span {
     const method = normaliseMethod(finalConfig ? finalConfig.method : (urlConfig.method ?? defaults?.method));
-    const href = absoluteRequestUrl(requestUrlString(state.axiosModule.Axios.prototype.getUri, urlConfig, defaults));
+    const { getUri } = state.axiosModule.Axios.prototype;
+    const href = absoluteRequestUrl(requestUrlString(getUri, urlConfig, defaults, state.capture.urls));
     return this._openSpan(state, method, href);
   }
 

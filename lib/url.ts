@@ -79,11 +79,23 @@ interface UrlConfig {
 // but for a baseURL ending in three or more slashes.
 const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
 
-function fullPath(config: UrlConfig): string {
-  const { baseURL, url } = config;
+/** `baseURL` and `url` joined as axios' combineURLs joins them (without a regular expression when no slash is doubled). */
+function joinPaths(baseURL: string, relative: string): string {
+  if (!relative) return baseURL;
+  let end = baseURL.length;
+  while (end > 0 && baseURL.charCodeAt(end - 1) === SLASH) end -= 1;
+  let start = 0;
+  while (start < relative.length && relative.charCodeAt(start) === SLASH) start += 1;
+  return (end === baseURL.length ? baseURL : baseURL.slice(0, end)) + '/' + (start === 0 ? relative : relative.slice(start));
+}
+
+const SLASH = 47;
+
+/** The path axios requests when there are no params: `url`, or `url` joined to `baseURL`. */
+function fullPath(baseURL: unknown, url: unknown, allowAbsoluteUrls: unknown): string {
   const relative = typeof url === 'string' ? url : '';
-  if (typeof baseURL === 'string' && baseURL !== '' && (config.allowAbsoluteUrls === false || !ABSOLUTE_URL.test(relative))) {
-    return relative ? baseURL.replace(/\/+$/, '') + '/' + relative.replace(/^\/+/, '') : baseURL;
+  if (typeof baseURL === 'string' && baseURL !== '' && (allowAbsoluteUrls === false || !ABSOLUTE_URL.test(relative))) {
+    return joinPaths(baseURL, relative);
   }
   return relative;
 }
@@ -102,7 +114,12 @@ function hasParams(params: unknown): boolean {
  * whatever it gets with the defaults, and merging a whole config on every
  * request costs more than the rest of the span. Undefined when getUri throws.
  */
-export function requestUrlString(getUri: GetUri, config: UrlConfig, defaults: UrlConfig = {}): string | undefined {
+export function requestUrlString(
+  getUri: GetUri,
+  config: UrlConfig,
+  defaults: UrlConfig = {},
+  cache?: RequestUrlCache
+): string | undefined {
   if (hasParams(config.params) || hasParams(defaults.params)) {
     try {
       const uri: unknown = getUri.call({ defaults: urlParts(defaults) }, urlParts(config));
@@ -111,11 +128,12 @@ export function requestUrlString(getUri: GetUri, config: UrlConfig, defaults: Ur
       return undefined;
     }
   }
-  return fullPath({
-    baseURL: config.baseURL !== undefined ? config.baseURL : defaults.baseURL,
-    url: config.url,
-    allowAbsoluteUrls: config.allowAbsoluteUrls !== undefined ? config.allowAbsoluteUrls : defaults.allowAbsoluteUrls,
-  });
+  const baseURL = config.baseURL !== undefined ? config.baseURL : defaults.baseURL;
+  const allowAbsoluteUrls = config.allowAbsoluteUrls !== undefined ? config.allowAbsoluteUrls : defaults.allowAbsoluteUrls;
+  if (cache && typeof baseURL === 'string' && typeof config.url === 'string' && allowAbsoluteUrls !== false) {
+    return cache.fullPath(baseURL, config.url);
+  }
+  return fullPath(baseURL, config.url, allowAbsoluteUrls);
 }
 
 function parseUrl(href: string): URL | undefined {
@@ -263,9 +281,16 @@ const LONGEST_CACHED_URL = 2048;
  * again: the descriptions of recent URLs are kept (for one redaction config;
  * setConfig() makes a new cache) and all dropped at once when `capacity` is
  * reached, so a service calling unbounded distinct URLs holds at most that many.
+ *
+ * The paths joined from a `baseURL` and a `url` are kept the same way, by the
+ * two strings: an application passes the same strings again and again, whose
+ * hashes V8 keeps, while a newly joined string would be built and hashed on
+ * every request before its description could be looked up.
  */
 export class RequestUrlCache {
   private readonly descriptions = new Map<string, RequestUrl | undefined>();
+  private readonly joinedPaths = new Map<string, Map<string, string>>();
+  private joinedPathCount = 0;
 
   constructor(
     private readonly redaction: QueryRedaction,
@@ -273,12 +298,35 @@ export class RequestUrlCache {
   ) {}
 
   describe(href: string): RequestUrl | undefined {
-    if (this.descriptions.has(href)) return this.descriptions.get(href);
+    const known = this.descriptions.get(href);
+    if (known !== undefined || this.descriptions.has(href)) return known;
     const description = describeRequestUrl(href, this.redaction);
     if (href.length <= LONGEST_CACHED_URL) {
       if (this.descriptions.size >= this.capacity) this.descriptions.clear();
       this.descriptions.set(href, description);
     }
     return description;
+  }
+
+  /** `fullPath` for a string `baseURL` and `url`, with absolute URLs allowed (axios' default). */
+  fullPath(baseURL: string, url: string): string {
+    let byUrl = this.joinedPaths.get(baseURL);
+    const known = byUrl?.get(url);
+    if (known !== undefined) return known;
+    const joined = fullPath(baseURL, url, true);
+    if (joined.length <= LONGEST_CACHED_URL) {
+      if (this.joinedPathCount >= this.capacity) {
+        this.joinedPaths.clear();
+        this.joinedPathCount = 0;
+        byUrl = undefined;
+      }
+      if (!byUrl) {
+        byUrl = new Map();
+        this.joinedPaths.set(baseURL, byUrl);
+      }
+      byUrl.set(url, joined);
+      this.joinedPathCount += 1;
+    }
+    return joined;
   }
 }

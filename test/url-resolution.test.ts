@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import type { AxiosRequestConfig } from 'axios';
 
 import type { GetUri } from '../lib/url';
-import { requestUrlString } from '../lib/url';
+import { compileQueryRedaction, RequestUrlCache, requestUrlString } from '../lib/url';
 import { axios } from './support/telemetry';
 
 // url.full must be the URL axios requests. Without params the path is joined by
@@ -16,8 +16,8 @@ import { axios } from './support/telemetry';
 describe('requestUrlString: the same URL as axios.getUri', () => {
   const getUri = axios.Axios.prototype.getUri as unknown as GetUri;
   /** The href the instrumentation parses out of requestUrlString's answer. */
-  function resolvedHref(config: AxiosRequestConfig, defaults?: AxiosRequestConfig): string | undefined {
-    const href = requestUrlString(getUri, config, defaults);
+  function resolvedHref(config: AxiosRequestConfig, defaults?: AxiosRequestConfig, cache?: RequestUrlCache): string | undefined {
+    const href = requestUrlString(getUri, config, defaults, cache);
     try {
       return href === undefined ? undefined : new URL(href).href;
     } catch {
@@ -55,8 +55,23 @@ describe('requestUrlString: the same URL as axios.getUri', () => {
         expected = undefined; // axios' adapter cannot parse it either
       }
       assert.strictEqual(resolvedHref(config, defaults), expected);
+      // The instrumentation passes its cache of joined paths: the first answer joins, the second is remembered.
+      const cache = new RequestUrlCache(compileQueryRedaction([]));
+      assert.strictEqual(resolvedHref(config, defaults, cache), expected, 'through the cache');
+      assert.strictEqual(resolvedHref(config, defaults, cache), expected, 'from the cache');
     });
   }
+
+  it('the cache of joined paths holds at most its capacity, and joins the same again after dropping them', () => {
+    const cache = new RequestUrlCache(compileQueryRedaction([]), 2);
+    const first = cache.fullPath('http://h/api/', '/a');
+    assert.strictEqual(first, 'http://h/api/a');
+    assert.strictEqual(cache.fullPath('http://h/api/', '/a'), first);
+    assert.strictEqual(cache.fullPath('http://h/api', 'b'), 'http://h/api/b');
+    assert.strictEqual(cache.fullPath('http://h/', 'https://other.example/x'), 'https://other.example/x', 'an absolute url wins');
+    assert.strictEqual(cache.fullPath('http://h/api/', '/a'), 'http://h/api/a');
+    assert.strictEqual(cache.fullPath('http://h///', ''), 'http://h///', 'an empty url leaves baseURL as it is, as axios does');
+  });
 
   it('a relative URL with no baseURL gives no URL', () => {
     assert.strictEqual(resolvedHref({ url: '/relative' }), undefined);
