@@ -42,8 +42,8 @@ const settings = {
   warmup: Number(args.warmup ?? (quick ? 200 : 2000)),
   rounds: Number(args.rounds ?? (quick ? 2 : 5)),
   concurrency: 16,
-  block: Number(args.block ?? (quick ? 200 : 300)),
-  pairs: Number(args.pairs ?? (quick ? 10 : 20)),
+  block: Number(args.block ?? (quick ? 500 : 1000)),
+  pairs: Number(args.pairs ?? (quick ? 12 : 20)),
   memory: Number(args.memory ?? (quick ? 2000 : 100000)),
 };
 
