@@ -123,6 +123,10 @@ function asBytes(data: unknown): Uint8Array | undefined {
   return undefined;
 }
 
+function recordedText(text: string, contentType: string | undefined, scrub: BodyScrubber | undefined): string {
+  return scrub ? scrub(text, contentType) : text;
+}
+
 /**
  * The attributes that describe one body: its text for textual content (cut at
  * `limit` characters, with the truncation marked), its size in bytes where that
@@ -140,7 +144,6 @@ export function bodyAttributes(
   stillEncoded = false,
   scrub?: BodyScrubber
 ): Attributes | undefined {
-  const recorded = (text: string) => (scrub ? scrub(text, contentType) : text);
   const textual = stillEncoded ? false : isTextualContentType(contentType);
   const declaredSize = parseContentLength(contentLength);
 
@@ -151,10 +154,10 @@ export function bodyAttributes(
     // explicitly binary content type here means mojibake: keep only the size.
     if (textual === false) return attributes;
     if (data.length > limit) {
-      attributes[names.content] = recorded(truncateText(data, limit));
+      attributes[names.content] = recordedText(truncateText(data, limit), contentType, scrub);
       attributes[names.truncated] = true;
     } else {
-      attributes[names.content] = recorded(data);
+      attributes[names.content] = recordedText(data, contentType, scrub);
     }
     return attributes;
   }
@@ -174,10 +177,10 @@ export function bodyAttributes(
   const maxBytes = limit * (MAX_BYTES_PER_UNIT[encoding] ?? 3);
   const text = decodePrefix(bytes, maxBytes, encoding);
   if (text.length > limit) {
-    attributes[names.content] = recorded(truncateText(text, limit));
+    attributes[names.content] = recordedText(truncateText(text, limit), contentType, scrub);
     attributes[names.truncated] = true;
   } else {
-    attributes[names.content] = recorded(text);
+    attributes[names.content] = recordedText(text, contentType, scrub);
     if (bytes.byteLength > maxBytes) attributes[names.truncated] = true;
   }
   return attributes;

@@ -3,8 +3,10 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+import { ATTR_HTTP_REQUEST_HEADER, ATTR_HTTP_RESPONSE_HEADER } from '@opentelemetry/semantic-conventions';
+
 import type { AxiosInstrumentationConfig } from './types';
-import { compileHeaderMatcher, DEFAULT_SENSITIVE_HEADERS, HeaderMatcher } from './headers';
+import { compileHeaderMatcher, DEFAULT_SENSITIVE_HEADERS, HeaderCapture, HeaderMatcher } from './headers';
 import { compileQueryRedaction, DEFAULT_REDACTED_QUERY_PARAMS, QueryRedaction, RequestUrlCache } from './url';
 import type { BodyAttributeNames } from './body';
 import { environmentVariable, tracePropagationFilter } from './platform';
@@ -37,6 +39,9 @@ export interface ResolvedCapture {
   /** Lower-case names of the request headers to capture when `headers` is off (undefined: none). */
   requestHeaderNames?: ReadonlySet<string>;
   responseHeaderNames?: ReadonlySet<string>;
+  /** Captures what `headers` and the names above ask for. */
+  requestHeaderCapture: HeaderCapture;
+  responseHeaderCapture: HeaderCapture;
   requestBody: boolean;
   responseBody: boolean;
   /** The lowest response status whose body is captured: 400 for `'on-error'`, else 0. */
@@ -109,18 +114,23 @@ export function resolveConfig(config: AxiosInstrumentationConfig): ResolvedConfi
         );
   const captureHeaders = captureAll || config.captureHeaders === true;
   const namedHeaders = config.headersToSpanAttributes;
+  const requestHeaderNames = captureHeaders
+    ? undefined
+    : headerNameSet(namedHeaders ? namedHeaders.requestHeaders : envList(CAPTURE_REQUEST_HEADERS_ENV));
+  const responseHeaderNames = captureHeaders
+    ? undefined
+    : headerNameSet(namedHeaders ? namedHeaders.responseHeaders : envList(CAPTURE_RESPONSE_HEADERS_ENV));
+  const isSensitiveHeader = compileHeaderMatcher([...(config.sensitiveHeaders ?? DEFAULT_SENSITIVE_HEADERS), ...extra.patterns]);
   return {
     captureAllOverlaps: config.captureAll === true && specificFlags.some((flag) => flag !== undefined),
     scrubbingOff: scrubbing === undefined,
     invalidPatterns: extra.invalid,
     capture: {
       headers: captureHeaders,
-      requestHeaderNames: captureHeaders
-        ? undefined
-        : headerNameSet(namedHeaders ? namedHeaders.requestHeaders : envList(CAPTURE_REQUEST_HEADERS_ENV)),
-      responseHeaderNames: captureHeaders
-        ? undefined
-        : headerNameSet(namedHeaders ? namedHeaders.responseHeaders : envList(CAPTURE_RESPONSE_HEADERS_ENV)),
+      requestHeaderNames,
+      responseHeaderNames,
+      requestHeaderCapture: new HeaderCapture(ATTR_HTTP_REQUEST_HEADER, isSensitiveHeader, queryRedaction, requestHeaderNames),
+      responseHeaderCapture: new HeaderCapture(ATTR_HTTP_RESPONSE_HEADER, isSensitiveHeader, queryRedaction, responseHeaderNames),
       requestBody: captureAll || config.captureRequestBody === true,
       responseBody: captureAll || config.captureResponseBody === true || config.captureResponseBody === 'on-error',
       responseBodyMinStatus: !captureAll && config.captureResponseBody === 'on-error' ? 400 : 0,
@@ -136,7 +146,7 @@ export function resolveConfig(config: AxiosInstrumentationConfig): ResolvedConfi
         truncated: ATTR_AXIOS_RESPONSE_BODY_TRUNCATED,
       },
       scrubBody: scrubbing && createBodyScrubber(isSensitiveKey),
-      isSensitiveHeader: compileHeaderMatcher([...(config.sensitiveHeaders ?? DEFAULT_SENSITIVE_HEADERS), ...extra.patterns]),
+      isSensitiveHeader,
       queryRedaction,
       urls: new RequestUrlCache(queryRedaction),
       propagatesTo: tracePropagationFilter(config.propagateTraceHeaderCorsUrls),

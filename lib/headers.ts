@@ -3,8 +3,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-import type { Attributes, Span } from '@opentelemetry/api';
-import { ATTR_HTTP_REQUEST_HEADER, ATTR_HTTP_RESPONSE_HEADER } from '@opentelemetry/semantic-conventions';
+import type { Span } from '@opentelemetry/api';
 
 import { DEFAULT_SENSITIVE_PATTERNS, statelessRegExp } from './sensitive';
 import { QueryRedaction, redactUrlString } from './url';
@@ -69,20 +68,11 @@ export function compileHeaderMatcher(list: ReadonlyArray<string | RegExp>): Head
 }
 
 type HeaderVisitor = (lowerCaseName: string, values: string[]) => void;
-/** Gets each name as the source holds it: lower-case from Node and `Headers`, as set from AxiosHeaders and plain objects. */
-type StoredHeaderVisitor = (storedName: string, values: string[]) => void;
 
 function headerValues(value: unknown): string[] | undefined {
   if (value === undefined || value === null || value === false) return undefined;
   if (Array.isArray(value)) return value.filter((item) => item !== undefined && item !== null).map(String);
   return [String(value)];
-}
-
-function forEachEntry(record: Record<string, unknown>, visit: StoredHeaderVisitor): void {
-  for (const name of Object.keys(record)) {
-    const values = headerValues(record[name]);
-    if (values) visit(name, values);
-  }
 }
 
 interface WebHeaders {
@@ -96,47 +86,89 @@ function isWebHeaders(source: object): source is WebHeaders {
 }
 
 /**
+ * AxiosHeaders keeps each header as an own property under the name it was
+ * set with: reading those directly spares its `get` (which lower-cases a copy
+ * of every name to find one) and its `toJSON` (a new object per call).
+ */
+function isAxiosHeaders(source: object): boolean {
+  return (source as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'AxiosHeaders';
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** `stored.toLowerCase() === lowerCaseName`, without making the lower-case copy for ASCII names. */
+function isSameName(stored: string, lowerCaseName: string): boolean {
+  if (stored.length !== lowerCaseName.length) return false;
+  if (stored === lowerCaseName) return true;
+  for (let index = 0; index < stored.length; index += 1) {
+    let code = stored.charCodeAt(index);
+    if (code >= 0x80) return stored.toLowerCase() === lowerCaseName;
+    if (code >= 0x41 && code <= 0x5a) code += 0x20;
+    if (code !== lowerCaseName.charCodeAt(index)) return false;
+  }
+  return true;
+}
+
+/** The value of the first own property whose name is `lowerCaseName` in any case. */
+function ownHeader(record: Record<string, unknown>, lowerCaseName: string): unknown {
+  for (const name in record) {
+    if (hasOwn.call(record, name) && isSameName(name, lowerCaseName)) return record[name];
+  }
+  return undefined;
+}
+
+/** Where the headers of a source are: a record of own properties, or WHATWG `Headers` (undefined: none). */
+function headerRecord(source: object): Record<string, unknown> | WebHeaders | undefined {
+  const candidate = source as { getHeaders?: () => Record<string, unknown>; toJSON?: () => unknown };
+  if (typeof candidate.getHeaders === 'function') return candidate.getHeaders();
+  if (typeof candidate.toJSON === 'function') {
+    if (isAxiosHeaders(source)) return source as Record<string, unknown>;
+    const json = candidate.toJSON();
+    return json && typeof json === 'object' ? (json as Record<string, unknown>) : undefined;
+  }
+  if (isWebHeaders(source)) return source;
+  return source as Record<string, unknown>;
+}
+
+/**
  * Visits every header of an AxiosHeaders, a plain object, a WHATWG `Headers`
  * or a Node `ClientRequest`, with its values as strings.
  */
 export function forEachHeader(source: unknown, visit: HeaderVisitor): void {
-  forEachStoredHeader(source, (name, values) => visit(name.toLowerCase(), values));
+  if (!source || typeof source !== 'object') return;
+  const headers = headerRecord(source);
+  if (!headers) return;
+  if (isWebHeaders(headers)) {
+    forEachWebHeader(headers, visit);
+    return;
+  }
+  for (const name in headers) {
+    if (!hasOwn.call(headers, name)) continue;
+    const values = headerValues(headers[name]);
+    if (values) visit(name.toLowerCase(), values);
+  }
 }
 
-function forEachStoredHeader(source: unknown, visit: StoredHeaderVisitor): void {
-  if (!source || typeof source !== 'object') return;
-  const candidate = source as { getHeaders?: () => Record<string, unknown>; toJSON?: () => unknown };
-  if (typeof candidate.getHeaders === 'function') {
-    forEachEntry(candidate.getHeaders(), visit);
-  } else if (typeof candidate.toJSON === 'function') {
-    const json = candidate.toJSON();
-    if (json && typeof json === 'object') forEachEntry(json as Record<string, unknown>, visit);
-  } else if (isWebHeaders(source)) {
-    source.forEach((value, name) => {
-      // Headers joins repeated Set-Cookie values into one string; keep them apart.
-      if (name === 'set-cookie' && typeof source.getSetCookie === 'function') visit(name, source.getSetCookie());
-      else visit(name, [value]);
-    });
-  } else {
-    forEachEntry(source as Record<string, unknown>, visit);
-  }
+function forEachWebHeader(headers: WebHeaders, visit: (name: string, values: string[]) => void): void {
+  headers.forEach((value, name) => {
+    // Headers joins repeated Set-Cookie values into one string; keep them apart.
+    if (name === 'set-cookie' && typeof headers.getSetCookie === 'function') visit(name, headers.getSetCookie());
+    else visit(name, [value]);
+  });
+}
+
+/** One header's value, as the source holds it, from any of the sources `forEachHeader` reads. */
+function headerValue(source: object, lowerCaseName: string): unknown {
+  const candidate = source as { getHeader?: (name: string) => unknown; get?: (name: string) => unknown };
+  if (typeof candidate.getHeader === 'function') return candidate.getHeader(lowerCaseName);
+  if (typeof candidate.get === 'function' && !isAxiosHeaders(source)) return candidate.get(lowerCaseName);
+  return ownHeader(source as Record<string, unknown>, lowerCaseName);
 }
 
 /** One header's value from any of the sources `forEachHeader` reads. */
 export function readHeader(source: unknown, lowerCaseName: string): string | undefined {
   if (!source || typeof source !== 'object') return undefined;
-  const candidate = source as {
-    getHeader?: (name: string) => unknown;
-    get?: (name: string) => unknown;
-  };
-  let value: unknown;
-  if (typeof candidate.getHeader === 'function') value = candidate.getHeader(lowerCaseName);
-  else if (typeof candidate.get === 'function') value = candidate.get(lowerCaseName);
-  else {
-    const record = source as Record<string, unknown>;
-    const key = Object.keys(record).find((name) => name.toLowerCase() === lowerCaseName);
-    value = key === undefined ? undefined : record[key];
-  }
+  const value = headerValue(source, lowerCaseName);
   // Nearly every header read here holds one string: no array to join.
   if (typeof value === 'string') return value;
   const values = headerValues(value);
@@ -168,81 +200,93 @@ export function sentHeadersSource(request: unknown, configHeaders: unknown): unk
 
 /** How one header name is captured: its attribute's name, and how its values are written. */
 interface HeaderPlan {
-  /** The name in lower case. */
-  readonly name: string;
   readonly attribute: string;
   readonly values: 'as-sent' | 'redacted' | 'url';
 }
 
 /**
- * The plan of each header name as a source holds it, per matcher (one per
- * setConfig()) and direction: the same few names come with every request, and
- * lower-casing each, testing it and joining its attribute name every time
- * cost more than the rest of header capture.
+ * What header capture needs for one direction, made once per setConfig():
+ * the plan of each header name, remembered by the name as a source holds it
+ * (the same few names come with every request; lower-casing each, testing it
+ * and joining its attribute name every time cost more than the rest of header
+ * capture), or with named headers only, their plans alone.
  */
-const requestHeaderPlans = new WeakMap<HeaderMatcher, Map<string, HeaderPlan>>();
-const responseHeaderPlans = new WeakMap<HeaderMatcher, Map<string, HeaderPlan>>();
+export class HeaderCapture {
+  private readonly plans = new Map<string, HeaderPlan>();
+  /** The named headers' lower-case names and plans; undefined: every header. */
+  private readonly named: ReadonlyArray<readonly [string, HeaderPlan]> | undefined;
 
-function planFor(
-  plans: Map<string, HeaderPlan>,
-  storedName: string,
-  attributeName: (name: string) => string,
-  isSensitive: HeaderMatcher
-): HeaderPlan {
-  let plan = plans.get(storedName);
-  if (plan === undefined) {
-    const name = storedName.toLowerCase();
-    plan = {
-      name,
-      attribute: attributeName(name),
-      values: isSensitive(name) ? 'redacted' : URL_HEADERS.has(name) ? 'url' : 'as-sent',
+  constructor(
+    private readonly attributeName: (lowerCaseName: string) => string,
+    private readonly isSensitive: HeaderMatcher,
+    private readonly queryRedaction: QueryRedaction,
+    only?: ReadonlySet<string>
+  ) {
+    this.named = only && [...only].map((name) => [name, this.plan(name)] as const);
+  }
+
+  private plan(lowerCaseName: string): HeaderPlan {
+    return {
+      attribute: this.attributeName(lowerCaseName),
+      values: this.isSensitive(lowerCaseName) ? 'redacted' : URL_HEADERS.has(lowerCaseName) ? 'url' : 'as-sent',
     };
-    if (plans.size < MAX_REMEMBERED_HEADER_NAMES) plans.set(storedName, plan);
   }
-  return plan;
-}
 
-function captureHeaders(
-  span: Span,
-  source: unknown,
-  attributeName: (name: string) => string,
-  allPlans: WeakMap<HeaderMatcher, Map<string, HeaderPlan>>,
-  isSensitive: HeaderMatcher,
-  queryRedaction: QueryRedaction,
-  only: ReadonlySet<string> | undefined
-): void {
-  let plans = allPlans.get(isSensitive);
-  if (plans === undefined) {
-    plans = new Map();
-    allPlans.set(isSensitive, plans);
+  private planOf(storedName: string): HeaderPlan {
+    let plan = this.plans.get(storedName);
+    if (plan === undefined) {
+      plan = this.plan(storedName.toLowerCase());
+      if (this.plans.size < MAX_REMEMBERED_HEADER_NAMES) this.plans.set(storedName, plan);
+    }
+    return plan;
   }
-  const attributes: Attributes = {};
-  forEachStoredHeader(source, (storedName, values) => {
-    const plan = planFor(plans, storedName, attributeName, isSensitive);
-    if (only && !only.has(plan.name)) return;
-    if (plan.values === 'redacted') attributes[plan.attribute] = [REDACTED_HEADER_VALUE];
-    else if (plan.values === 'url') attributes[plan.attribute] = values.map((value) => redactUrlString(value, queryRedaction));
-    else attributes[plan.attribute] = values;
-  });
-  span.setAttributes(attributes);
+
+  private write(span: Span, plan: HeaderPlan, values: string[]): void {
+    if (plan.values === 'redacted') span.setAttribute(plan.attribute, [REDACTED_HEADER_VALUE]);
+    else if (plan.values === 'url') {
+      span.setAttribute(
+        plan.attribute,
+        values.map((value) => redactUrlString(value, this.queryRedaction))
+      );
+    } else span.setAttribute(plan.attribute, values);
+  }
+
+  /** Sets one string-array attribute per captured header of `source` on `span`, sensitive values redacted. */
+  record(span: Span, source: unknown): void {
+    if (!source || typeof source !== 'object') return;
+    if (this.named) {
+      for (const [name, plan] of this.named) {
+        const values =
+          name === 'set-cookie' && isWebHeaders(source) && typeof source.getSetCookie === 'function'
+            ? nonEmpty(source.getSetCookie())
+            : headerValues(headerValue(source, name));
+        if (values) this.write(span, plan, values);
+      }
+      return;
+    }
+    const headers = headerRecord(source);
+    if (!headers) return;
+    if (isWebHeaders(headers)) {
+      // Headers gives lower-case names.
+      forEachWebHeader(headers, (name, values) => this.write(span, this.planOf(name), values));
+      return;
+    }
+    for (const name in headers) {
+      if (!hasOwn.call(headers, name)) continue;
+      const values = headerValues(headers[name]);
+      if (values) this.write(span, this.planOf(name), values);
+    }
+  }
 }
 
-export function captureRequestHeaders(
-  span: Span,
-  source: unknown,
-  isSensitive: HeaderMatcher,
-  queryRedaction: QueryRedaction,
-  only?: ReadonlySet<string>
-): void {
-  captureHeaders(span, source, ATTR_HTTP_REQUEST_HEADER, requestHeaderPlans, isSensitive, queryRedaction, only);
+function nonEmpty(values: string[]): string[] | undefined {
+  return values.length > 0 ? values : undefined;
 }
 
-export function captureResponseHeaders(
-  span: Span,
-  source: unknown,
-  isSensitive: HeaderMatcher,
-  queryRedaction: QueryRedaction,
-  only?: ReadonlySet<string>
-): void {
-  captureHeaders(span, source, ATTR_HTTP_RESPONSE_HEADER, responseHeaderPlans, isSensitive, queryRedaction, only);
+export function captureRequestHeaders(span: Span, source: unknown, capture: HeaderCapture): void {
+  capture.record(span, source);
+}
+
+export function captureResponseHeaders(span: Span, source: unknown, capture: HeaderCapture): void {
+  capture.record(span, source);
 }

@@ -670,12 +670,11 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
 
   /** The headers of one exchange that the options ask for (all, or the named ones), sensitive ones redacted. */
   private _captureHeaders(capture: ResolvedCapture, span: Span, sentHeaders: unknown, responseHeaders: unknown): void {
-    const { isSensitiveHeader, queryRedaction } = capture;
     if (capture.headers || capture.requestHeaderNames) {
-      captureRequestHeaders(span, sentHeaders, isSensitiveHeader, queryRedaction, capture.requestHeaderNames);
+      captureRequestHeaders(span, sentHeaders, capture.requestHeaderCapture);
     }
     if (responseHeaders && (capture.headers || capture.responseHeaderNames)) {
-      captureResponseHeaders(span, responseHeaders, isSensitiveHeader, queryRedaction, capture.responseHeaderNames);
+      captureResponseHeaders(span, responseHeaders, capture.responseHeaderCapture);
     }
   }
 

@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-import type { KeyMatcher } from './sensitive';
+import { KeyMatcher, RawKeyVerdicts } from './sensitive';
 
 /** Written in place of the value of a sensitive key in a captured body. */
 export const REDACTED_BODY_VALUE = '[REDACTED]';
@@ -20,9 +20,10 @@ const FORM_CONTENT_TYPE = /^\s*application\/x-www-form-urlencoded\b/i;
 const LOOKS_LIKE_JSON = /^[\s\ufeff]*[[{]/;
 
 export function createBodyScrubber(isSensitiveKey: KeyMatcher): BodyScrubber {
+  const jsonKeys = new JsonKeyVerdicts(isSensitiveKey);
   return (text, contentType) => {
     if (contentType ? JSON_CONTENT_TYPE.test(contentType) : LOOKS_LIKE_JSON.test(text)) {
-      return scrubJson(text, isSensitiveKey);
+      return scrubJson(text, jsonKeys);
     }
     if (contentType && FORM_CONTENT_TYPE.test(contentType)) return scrubForm(text, isSensitiveKey);
     return text;
@@ -117,6 +118,27 @@ function keyText(text: string, start: number, end: number): string | undefined {
   }
 }
 
+/**
+ * The verdicts on the keys of JSON bodies, remembered by the keys as written
+ * (one per scrubber, so per setConfig()).
+ */
+export class JsonKeyVerdicts {
+  private readonly verdicts: RawKeyVerdicts;
+
+  constructor(isSensitiveKey: KeyMatcher) {
+    this.verdicts = new RawKeyVerdicts((rawKey) => {
+      const key = keyText(`"${rawKey}"`, 0, rawKey.length + 2);
+      // A key that cannot be decoded cannot be judged: its value is hidden.
+      return key === undefined || isSensitiveKey(key);
+    });
+  }
+
+  /** Whether the value of the key whose literal spans [start, end) with its quotes is hidden. */
+  hidesValueOf(text: string, start: number, end: number): boolean {
+    return this.verdicts.verdict(text, start + 1, end - 1);
+  }
+}
+
 const literals = ['true', 'false', 'null'];
 
 /** Where a literal or number starting at `start` ends; -1 when there is none there. */
@@ -159,7 +181,8 @@ const enum Expect {
  * text is replaced by `[REDACTED]`: whatever follows can no longer be told
  * apart into keys and values.
  */
-export function scrubJson(text: string, isSensitiveKey: KeyMatcher): string {
+export function scrubJson(text: string, isSensitiveKey: KeyMatcher | JsonKeyVerdicts): string {
+  const keys = isSensitiveKey instanceof JsonKeyVerdicts ? isSensitiveKey : new JsonKeyVerdicts(isSensitiveKey);
   const length = text.length;
   /** The open containers: true for an object, false for an array. */
   const inObject: boolean[] = [];
@@ -224,9 +247,7 @@ export function scrubJson(text: string, isSensitiveKey: KeyMatcher): string {
         const end = stringEnd(text, index);
         // A key cut by the end of the text has no value to hide.
         if (end === -1) return recorded + text.slice(copiedUpTo);
-        const key = keyText(text, index, end);
-        // A key that cannot be decoded cannot be judged: its value is hidden.
-        sensitive = key === undefined || isSensitiveKey(key);
+        sensitive = keys.hidesValueOf(text, index, end);
         index = end;
         expect = Expect.Colon;
         break;

@@ -3,6 +3,8 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+import { copyText } from './platform';
+
 /**
  * What "sensitive" means, for header names, query keys and the keys of
  * captured bodies alike: Logfire's default scrubbing patterns, plus `token`
@@ -122,4 +124,40 @@ export function compileKeyMatcher(extra: readonly RegExp[], withDefaults = true)
     }
     return sensitive;
   };
+}
+
+/** A power of two: the slot of a key is its hash's low bits. */
+const REMEMBERED_RAW_KEYS = 256;
+
+/**
+ * Verdicts on recently seen keys, found by the key's characters where they
+ * stand in a larger text (a JSON body, a query): the same few keys come again
+ * and again, and cutting each out of the text to ask a matcher cost an
+ * allocation per key. `judge` gets the key as written (escapes and all) and
+ * decodes it itself. A slot holds one key, replaced on a hash collision; a
+ * key is only taken as known when all its characters are the same, so a
+ * collision costs a judgement, never a wrong verdict.
+ */
+export class RawKeyVerdicts {
+  private readonly keys: Array<string | undefined> = new Array<string | undefined>(REMEMBERED_RAW_KEYS).fill(undefined);
+  private readonly verdicts: boolean[] = new Array<boolean>(REMEMBERED_RAW_KEYS).fill(false);
+
+  constructor(private readonly judge: (rawKey: string) => boolean) {}
+
+  /** The verdict on the key written in `text` from `start` up to `end`. */
+  verdict(text: string, start: number, end: number): boolean {
+    const length = end - start;
+    if (length > LONGEST_REMEMBERED_KEY) return this.judge(text.slice(start, end));
+    let hash = length;
+    for (let index = start; index < end; index += 1) hash = (Math.imul(hash, 31) + text.charCodeAt(index)) | 0;
+    const slot = hash & (REMEMBERED_RAW_KEYS - 1);
+    const known = this.keys[slot];
+    if (known !== undefined && known.length === length && text.startsWith(known, start)) return this.verdicts[slot];
+    // A copy: a slice of a long text would keep all of it alive for as long as the key is remembered.
+    const key = copyText(text.slice(start, end));
+    const verdict = this.judge(key);
+    this.keys[slot] = key;
+    this.verdicts[slot] = verdict;
+    return verdict;
+  }
 }

@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-import { escapeRegExp, KeyMatcher } from './sensitive';
+import { escapeRegExp, KeyMatcher, RawKeyVerdicts } from './sensitive';
 
 /**
  * Query keys whose values are redacted in `url.full` by default, compared
@@ -46,11 +46,13 @@ export interface QueryRedaction {
 export function compileQueryRedaction(keys: readonly string[], isSensitiveKey?: KeyMatcher): QueryRedaction {
   const lowerCaseKeys = new Set(keys.map((key) => key.toLowerCase()));
   if (isSensitiveKey) {
-    // A pattern may match a key however it is encoded: every query is looked at.
-    return {
-      isRedactedKey: (key) => lowerCaseKeys.has(key.toLowerCase()) || isSensitiveKey(key),
-      mayContainKey: () => true,
-    };
+    // A pattern may match a key however it is encoded, so no pattern over the
+    // encoded query can tell; but the keys of a service's queries repeat, so
+    // each key's verdict is remembered by its encoded spelling and a query
+    // whose keys are all known harmless is not split at all.
+    const isRedactedKey = (key: string) => lowerCaseKeys.has(key.toLowerCase()) || isSensitiveKey(key);
+    const verdicts = new RawKeyVerdicts((encodedKey) => isRedactedKey(decodeQueryKey(encodedKey)));
+    return { isRedactedKey, mayContainKey: (search) => anyKeyOf(search, verdicts) };
   }
   const isRedactedKey = (key: string) => lowerCaseKeys.has(key.toLowerCase());
   if (keys.length === 0) return { isRedactedKey, mayContainKey: () => false };
@@ -62,6 +64,41 @@ export function compileQueryRedaction(keys: readonly string[], isSensitiveKey?: 
   const anyKey = new RegExp(`[?&](?:${[...new Set(spellings)].map(escapeRegExp).join('|')})=`, 'i');
   return { isRedactedKey, mayContainKey: (search) => anyKey.test(search) };
 }
+
+/** A query key as `redactQuery` compares it: `+` is a space, an undecodable key stays as it is. */
+function decodeQueryKey(key: string): string {
+  const spaced = key.indexOf('+') === -1 ? key : key.replace(/\+/g, ' ');
+  if (spaced.indexOf('%') === -1) return spaced;
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return key;
+  }
+}
+
+/** Whether `verdicts` condemns any key of a query (`?` optional; a pair without `=` is all key). */
+function anyKeyOf(search: string, verdicts: RawKeyVerdicts): boolean {
+  let start = search.charCodeAt(0) === QUESTION_MARK ? 1 : 0;
+  while (start <= search.length) {
+    let end = start;
+    while (end < search.length) {
+      const code = search.charCodeAt(end);
+      if (code === EQUALS || code === AMPERSAND) break;
+      end += 1;
+    }
+    if (verdicts.verdict(search, start, end)) return true;
+    if (search.charCodeAt(end) === EQUALS) {
+      end = search.indexOf('&', end);
+      if (end === -1) return false;
+    }
+    start = end + 1;
+  }
+  return false;
+}
+
+const QUESTION_MARK = 0x3f;
+const EQUALS = 0x3d;
+const AMPERSAND = 0x26;
 
 /** axios' own `Axios.prototype.getUri`. */
 export type GetUri = (this: { defaults: object }, config: object) => string;
@@ -165,13 +202,7 @@ function redactQuery(search: string, redaction: QueryRedaction): string {
       .map((pair) => {
         const equals = pair.indexOf('=');
         const key = equals === -1 ? pair : pair.slice(0, equals);
-        let decodedKey = key;
-        try {
-          decodedKey = decodeURIComponent(key.replace(/\+/g, ' '));
-        } catch {
-          // an undecodable key is compared as it is
-        }
-        return redaction.isRedactedKey(decodedKey) ? `${key}=${REDACTED}` : pair;
+        return redaction.isRedactedKey(decodeQueryKey(key)) ? `${key}=${REDACTED}` : pair;
       })
       .join('&')
   );

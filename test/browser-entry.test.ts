@@ -287,6 +287,25 @@ describe('the browser request helpers (with a page location put on globalThis)',
     assert.strictEqual(browserPlatform.tracePropagationFilter(/api/)('https://api.example/'), true);
   });
 
+  it('give the same answers for URLs seen before, past the URLs they remember, and follow the page', () => {
+    const filter = browserPlatform.tracePropagationFilter(/^https:\/\/api\.example\/listed\//);
+    for (let round = 0; round < 2; round += 1) {
+      for (let i = 0; i < 600; i += 1) {
+        const own = browserPlatform.absoluteRequestUrl(`/items/${i}`);
+        assert.strictEqual(own, `https://app.example/items/${i}`);
+        assert.strictEqual(filter(own), true);
+        const other = browserPlatform.absoluteRequestUrl(`https://API.example/${i % 2 ? 'listed' : 'other'}/${i}`);
+        assert.strictEqual(other, `https://api.example/${i % 2 ? 'listed' : 'other'}/${i}`);
+        assert.strictEqual(filter(other), i % 2 === 1, other);
+      }
+    }
+    // Another page (a test's globalThis; a real page cannot change its origin): the verdicts follow it.
+    scope.location = { href: 'https://api.example/other/', origin: 'https://api.example' };
+    assert.strictEqual(browserPlatform.absoluteRequestUrl('/items/1'), 'https://api.example/items/1');
+    assert.strictEqual(filter('https://app.example/items/1'), false);
+    assert.strictEqual(filter('https://api.example/other/2'), true);
+  });
+
   it('propagate nowhere when the URL is unknown or not a URL, nor without a page origin', () => {
     const filter = browserPlatform.tracePropagationFilter(/.*/);
     assert.strictEqual(filter(undefined), false);

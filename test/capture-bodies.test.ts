@@ -36,6 +36,7 @@ import {
   serverAddress,
   serverPort,
 } from '../lib/url';
+import { compileKeyMatcher } from '../lib/sensitive';
 import { assertClientSpan, onlySpan } from './support/assertions';
 import { defaultHandler } from './support/server';
 import { useTestServer } from './support/suite';
@@ -831,6 +832,56 @@ describe('url module: the pure helpers', () => {
       const none = compileQueryRedaction([]);
       assert.strictEqual(none.mayContainKey('?sig=1'), false);
       assert.strictEqual(redacted('https://u:p@h/?sig=1&Signature=2', none), 'https://REDACTED:REDACTED@h/?sig=1&Signature=2');
+    });
+
+    describe('with the sensitive patterns (the default)', () => {
+      const sensitive = () => compileQueryRedaction(DEFAULT_REDACTED_QUERY_PARAMS, compileKeyMatcher([]));
+
+      it('redacts a key however it is encoded, the second time as the first', () => {
+        const redaction = sensitive();
+        for (let round = 0; round < 2; round += 1) {
+          for (const [url, expected] of [
+            ['https://h/?%74oken=t&page=1', 'https://h/?%74oken=REDACTED&page=1'],
+            ['https://h/?page=1&acc%65ss_token=a', 'https://h/?page=1&acc%65ss_token=REDACTED'],
+            ['https://h/?api+key=k&x=1', 'https://h/?api+key=REDACTED&x=1'],
+            ['https://h/?client%53ecret=c', 'https://h/?client%53ecret=REDACTED'],
+            ['https://h/?user%5Fsession=s&%ZZ=1', 'https://h/?user%5Fsession=REDACTED&%ZZ=1'],
+            ['https://h/?q=1&SIG', 'https://h/?q=1&SIG=REDACTED'],
+            ['https://h/?q=token&next=%3Fpassword%3D1', 'https://h/?q=token&next=%3Fpassword%3D1'],
+          ]) {
+            assert.strictEqual(redacted(url, redaction), expected, `round ${round}: ${url}`);
+          }
+        }
+      });
+
+      it('tells a query with no sensitive key apart without splitting it, and one with such a key anywhere', () => {
+        const redaction = sensitive();
+        for (let round = 0; round < 2; round += 1) {
+          assert.strictEqual(redaction.mayContainKey('?page=1&size=20&q=a+b'), false);
+          assert.strictEqual(redaction.mayContainKey('?page=1&q=token%3Dx&authors=2'), false);
+          assert.strictEqual(redaction.mayContainKey(''), false);
+          assert.strictEqual(redaction.mayContainKey('?page=1&size=20&%74oken=x'), true);
+          assert.strictEqual(redaction.mayContainKey('?page=1&size=20&pass+word'), false);
+          assert.strictEqual(redaction.mayContainKey('?page=1&my_password'), true);
+          assert.strictEqual(redaction.mayContainKey('page=1&sig=2'), true);
+        }
+      });
+
+      it('judges every key right past the keys it remembers', () => {
+        const redaction = sensitive();
+        for (let round = 0; round < 2; round += 1) {
+          for (let i = 0; i < 600; i += 1) {
+            assert.strictEqual(redaction.mayContainKey(`?plain${i}=1&k${i}=2`), false, `plain${i}`);
+            assert.strictEqual(redaction.mayContainKey(`?plain${i}=1&secret${i}=2`), true, `secret${i}`);
+          }
+        }
+      });
+
+      it('an anchored extra pattern matches the key alone, not the query', () => {
+        const redaction = compileQueryRedaction(DEFAULT_REDACTED_QUERY_PARAMS, compileKeyMatcher([/^pin$/i]));
+        assert.strictEqual(redacted('https://h/?a=1&PIN=1234&spin=2', redaction), 'https://h/?a=1&PIN=REDACTED&spin=2');
+        assert.strictEqual(redacted('https://h/?spin=2', redaction), 'https://h/?spin=2');
+      });
     });
 
     it('redactUrlsInText redacts every URL quoted in a message: userinfo, redacted keys, fragment; the rest of the text stays', () => {

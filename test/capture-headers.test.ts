@@ -14,6 +14,7 @@ import {
   captureRequestHeaders,
   captureResponseHeaders,
   compileHeaderMatcher,
+  HeaderCapture,
   forEachHeader,
   readHeader,
   sentHeadersSource,
@@ -490,6 +491,20 @@ describe('headers module: reading headers from every source the adapters use', (
       assert.strictEqual(readHeader({ 'Content-Length': 12 }, 'content-length'), '12');
     });
 
+    it('reads AxiosHeaders and plain objects by own properties only, comparing names in any case', () => {
+      const headers = new axios.AxiosHeaders({ 'CONTENT-type': 'a/b', 'X-Multi': ['1', '2'] });
+      assert.strictEqual(readHeader(headers, 'content-type'), 'a/b');
+      assert.strictEqual(readHeader(headers, 'x-multi'), '1, 2');
+      assert.strictEqual(readHeader(headers, 'content'), undefined);
+      const inherited = Object.create({ 'content-type': 'from/prototype' }) as Record<string, string>;
+      assert.strictEqual(readHeader(inherited, 'content-type'), undefined);
+      inherited['Content-Type'] = 'own/value';
+      assert.strictEqual(readHeader(inherited, 'content-type'), 'own/value');
+      // Names outside ASCII are compared as toLowerCase() compares them.
+      assert.strictEqual(readHeader({ 'X-ÄRGER': 'ja' }, 'x-ärger'), 'ja');
+      assert.strictEqual(readHeader({ 'X-ARGER': 'nein' }, 'x-ärger'), undefined);
+    });
+
     it('is undefined for a missing header or a source that is not an object', () => {
       assert.strictEqual(readHeader({ a: 'b' }, 'content-type'), undefined);
       assert.strictEqual(readHeader(new Headers(), 'content-type'), undefined);
@@ -525,17 +540,74 @@ describe('headers module: reading headers from every source the adapters use', (
   });
 
   describe('captureRequestHeaders / captureResponseHeaders', () => {
+    const isSensitive = compileHeaderMatcher(['authorization', 'set-cookie']);
+    const noQueryRedaction = compileQueryRedaction([]);
+    const requestCapture = (only?: ReadonlySet<string>) =>
+      new HeaderCapture(ATTR_HTTP_REQUEST_HEADER, isSensitive, noQueryRedaction, only);
+
+    /** The request-header attributes that one capture of `source` sets. */
+    const capturedFrom = (capture: HeaderCapture, source: unknown): Record<string, unknown> => {
+      const span = tracer.startSpan('direct');
+      captureRequestHeaders(span, source, capture);
+      span.end();
+      const captured = capturedHeaders(finishedSpans().pop()!, REQUEST_PREFIX);
+      resetInstrumentation();
+      return captured;
+    };
+
     it('set one string-array attribute per header, redacting the sensitive ones', () => {
       const span = tracer.startSpan('direct');
-      const isSensitive = compileHeaderMatcher(['authorization']);
-      const noQueryRedaction = compileQueryRedaction([]);
-      captureRequestHeaders(span, { Authorization: 'Bearer x', Accept: ['a', 'b'] }, isSensitive, noQueryRedaction);
-      captureResponseHeaders(span, new Headers({ 'Content-Type': 'text/plain' }), isSensitive, noQueryRedaction);
+      captureRequestHeaders(span, { Authorization: 'Bearer x', Accept: ['a', 'b'] }, requestCapture());
+      captureResponseHeaders(
+        span,
+        new Headers({ 'Content-Type': 'text/plain' }),
+        new HeaderCapture(ATTR_HTTP_RESPONSE_HEADER, isSensitive, noQueryRedaction)
+      );
       span.end();
       const { attributes } = onlySpan();
       assert.deepStrictEqual(attributes[ATTR_HTTP_REQUEST_HEADER('authorization')], REDACTED);
       assert.deepStrictEqual(attributes[ATTR_HTTP_REQUEST_HEADER('accept')], ['a', 'b']);
       assert.deepStrictEqual(attributes[ATTR_HTTP_RESPONSE_HEADER('content-type')], ['text/plain']);
+    });
+
+    it('captures the same from a source seen again, whatever case its names are in', () => {
+      const capture = requestCapture();
+      for (let round = 0; round < 2; round += 1) {
+        assert.deepStrictEqual(capturedFrom(capture, new axios.AxiosHeaders({ 'X-Trace-Me': 'a', AUTHORIZATION: 'b' })), {
+          'x-trace-me': ['a'],
+          authorization: REDACTED,
+        });
+        assert.deepStrictEqual(capturedFrom(capture, { 'x-trace-me': 'c', 'X-Other': false }), { 'x-trace-me': ['c'] });
+      }
+    });
+
+    it('with named headers, captures those alone from every kind of source, in any case', () => {
+      const capture = requestCapture(new Set(['x-wanted', 'authorization', 'set-cookie', 'x-absent']));
+      const expected = { 'x-wanted': ['w'], authorization: REDACTED };
+      assert.deepStrictEqual(capturedFrom(capture, { 'X-Wanted': 'w', Authorization: 'a', 'X-Unwanted': 'u' }), expected);
+      assert.deepStrictEqual(
+        capturedFrom(capture, new axios.AxiosHeaders({ 'X-WANTED': 'w', authorization: 'a', 'x-unwanted': 'u' })),
+        expected
+      );
+      const clientRequest = { getHeader: (name: string) => ({ 'x-wanted': 'w', authorization: 'a' } as Record<string, string>)[name] };
+      assert.deepStrictEqual(capturedFrom(capture, clientRequest), expected);
+      const fetchHeaders = new Headers([
+        ['X-Wanted', 'w'],
+        ['Authorization', 'a'],
+        ['Set-Cookie', 'c=1'],
+        ['Set-Cookie', 'd=2'],
+        ['X-Unwanted', 'u'],
+      ]);
+      assert.deepStrictEqual(capturedFrom(capture, fetchHeaders), { ...expected, 'set-cookie': REDACTED });
+      assert.deepStrictEqual(capturedFrom(capture, new Headers({ 'X-Unwanted': 'u' })), {});
+    });
+
+    it('with a named URL header, redacts the query of its value', () => {
+      const capture = new HeaderCapture(ATTR_HTTP_RESPONSE_HEADER, isSensitive, compileQueryRedaction(['token']), new Set(['location']));
+      const span = tracer.startSpan('direct');
+      captureResponseHeaders(span, { Location: '/next?token=t&page=2' }, capture);
+      span.end();
+      assert.deepStrictEqual(onlySpan().attributes[ATTR_HTTP_RESPONSE_HEADER('location')], ['/next?token=REDACTED&page=2']);
     });
   });
 });

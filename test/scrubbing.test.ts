@@ -291,6 +291,29 @@ describe('body scrubbing (issue 16)', function () {
       assert.strictEqual(scrubJson('[{"apiKey":[1,[2]]},{"ok":[]}]', isSensitive), '[{"apiKey":"[REDACTED]"},{"ok":[]}]');
     });
 
+    it('one scrubber judges every key right again, past the keys it remembers and their hash collisions', () => {
+      const scrub = createBodyScrubber(isSensitive);
+      // 600 short keys, 600 keys of 13+ characters (which V8 would slice) and keys longer than any remembered:
+      // more than the scrubber remembers, so slots are shared and replaced.
+      const keys: string[] = [];
+      for (let i = 0; i < 600; i += 1) keys.push(`k${i}`, `secret${i}`, `long_plain_key_${i}`, `long_api_key_${i}`);
+      keys.push('x'.repeat(65), `${'x'.repeat(60)}token`, 'pass\\u0077ord');
+      const body = `{${keys.map((key, i) => `"${key}":${i}`).join(',')}}`;
+      const expected = `{${keys
+        .map((key, i) => `"${key}":${isSensitive(key.replace('\\u0077', 'w')) ? '"[REDACTED]"' : i}`)
+        .join(',')}}`;
+      for (let round = 0; round < 3; round += 1) {
+        assert.strictEqual(scrub(body, 'application/json'), expected, `round ${round}`);
+        // The same keys in another order land on the remembered slots in another order.
+        const reversed = `{${[...keys].reverse().map((key) => `"${key}":0`).join(',')}}`;
+        const reversedExpected = `{${[...keys]
+          .reverse()
+          .map((key) => `"${key}":${isSensitive(key.replace('\\u0077', 'w')) ? '"[REDACTED]"' : 0}`)
+          .join(',')}}`;
+        assert.strictEqual(scrub(reversed, 'application/json'), reversedExpected, `round ${round}, reversed`);
+      }
+    });
+
     it('judges a key by its decoded text: an escaped sensitive key is still sensitive', () => {
       assert.strictEqual(scrubJson('{"pass\\u0077ord":"x","ok":1}', isSensitive), '{"pass\\u0077ord":"[REDACTED]","ok":1}');
       // A key whose escape cannot be decoded cannot be judged: its value is hidden.

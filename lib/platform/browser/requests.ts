@@ -12,6 +12,27 @@ function pageBaseUrl(): string | undefined {
   return scope.document?.baseURI ?? scope.location?.href;
 }
 
+/** Longer URLs are parsed afresh every time rather than remembered. */
+const LONGEST_REMEMBERED_URL = 2048;
+/** Bounds each memory below: a page calling unbounded distinct URLs holds at most this many. */
+const REMEMBERED_URLS = 256;
+
+function remember<V>(memory: Map<string, V>, href: string, value: V): void {
+  if (href.length > LONGEST_REMEMBERED_URL) return;
+  if (memory.size >= REMEMBERED_URLS) memory.clear();
+  memory.set(href, value);
+}
+
+/**
+ * A page calls the same few URLs again and again, and each request needs its
+ * URL resolved and its origin (for `propagateTraceHeaderCorsUrls`): both are
+ * remembered from one parse rather than parsed twice per request. Resolutions
+ * hold for one base URL (a `pushState` may change it); origins for good.
+ */
+const resolved = new Map<string, string>();
+let resolvedAgainst: string | undefined;
+const origins = new Map<string, string>();
+
 /**
  * The URL as the browser will request it: a relative one (`axios.get('/api/x')`)
  * resolved against the page, any one normalised as OpenTelemetry's web
@@ -20,11 +41,35 @@ function pageBaseUrl(): string | undefined {
  */
 export function absoluteRequestUrl(href: string | undefined): string | undefined {
   if (href === undefined) return undefined;
-  try {
-    return new URL(href, pageBaseUrl()).href;
-  } catch {
-    return href;
+  const base = pageBaseUrl();
+  if (base !== resolvedAgainst) {
+    resolved.clear();
+    resolvedAgainst = base;
   }
+  let absolute = resolved.get(href);
+  if (absolute !== undefined) return absolute;
+  try {
+    const url = new URL(href, base);
+    absolute = url.href;
+    remember(origins, absolute, url.origin);
+  } catch {
+    absolute = href;
+  }
+  remember(resolved, href, absolute);
+  return absolute;
+}
+
+/** The origin of an absolute URL; undefined if it cannot be parsed. */
+function originOf(href: string): string | undefined {
+  let origin = origins.get(href);
+  if (origin !== undefined) return origin;
+  try {
+    origin = new URL(href).origin;
+  } catch {
+    return undefined;
+  }
+  remember(origins, href, origin);
+  return origin;
 }
 
 function pageOrigin(): string | undefined {
@@ -53,12 +98,8 @@ export function tracePropagationFilter(
   }
   return (href) => {
     if (href === undefined) return false;
-    let origin: string;
-    try {
-      origin = new URL(href).origin;
-    } catch {
-      return false;
-    }
+    const origin = originOf(href);
+    if (origin === undefined) return false;
     if (origin === pageOrigin()) return true;
     return exact.has(href) || patterns.some((pattern) => pattern.test(href));
   };
