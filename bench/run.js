@@ -43,7 +43,7 @@ const settings = {
   rounds: Number(args.rounds ?? (quick ? 2 : 5)),
   concurrency: 16,
   block: Number(args.block ?? (quick ? 500 : 1000)),
-  pairs: Number(args.pairs ?? (quick ? 12 : 20)),
+  pairs: Number(args.pairs ?? (quick ? 40 : 60)),
   memory: Number(args.memory ?? (quick ? 2000 : 100000)),
 };
 
