@@ -43,7 +43,8 @@ function runNode(nodeBin, nodeArgs, scriptArgs) {
     const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (data) => (output += data));
-    child.on('exit', (code) => {
+    // 'close', not 'exit': the child can exit before its last output has been read.
+    child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`count.js ${scriptArgs.join(' ')} exited ${code}`));
       // V8's trace may print after the result line.
       const lines = output.trim().split('\n');

@@ -26,7 +26,7 @@ function run(script, env, scriptArgs) {
     const child = spawn(node.bin, [path.join(__dirname, script), ...scriptArgs], { stdio: ['ignore', 'pipe', 'inherit'], env });
     let output = '';
     child.stdout.on('data', (data) => (output += data));
-    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${script} exited ${code}`))));
+    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${script} exited ${code}`))));
   });
 }
 

@@ -138,7 +138,7 @@ function runNode(nodeBin, script, nodeArgs, scriptArgs) {
     const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (data) => (output += data));
-    child.on('exit', (code) =>
+    child.on('close', (code) =>
       code === 0 ? resolve(JSON.parse(output.trim().split('\n').pop())) : reject(new Error(`${script} exited ${code}`))
     );
   });
