@@ -46,10 +46,11 @@ function runNode(nodeBin, nodeArgs, scriptArgs) {
     // 'close', not 'exit': the child can exit before its last output has been read.
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`count.js ${scriptArgs.join(' ')} exited ${code}`));
-      // V8's trace may print after the result line.
+      // V8's trace may print after the result line, or before it on the same line.
       const lines = output.trim().split('\n');
-      const result = lines.findLast((line) => line.startsWith('{"node"'));
-      resolve({ ...JSON.parse(result), log: lines });
+      const result = lines.findLast((line) => line.includes('{"node"'));
+      if (result === undefined) return reject(new Error(`count.js ${scriptArgs.join(' ')} printed no result`));
+      resolve({ ...JSON.parse(result.slice(result.indexOf('{"node"'))), log: lines });
     });
   });
 }

@@ -64,9 +64,19 @@ function echoOf(path: string, id: string, body: string): string {
  * requests went out; counts how many requests it holds at once and on how many
  * sockets they came.
  */
+const HOLD_LIMIT_MS = 200;
+
 class LoadServer {
   inFlight = 0;
   maxInFlight = 0;
+  /**
+   * Answers are held until this many requests are in the server at once (or
+   * for at most HOLD_LIMIT_MS): on a loaded machine a slow client might
+   * otherwise never have many in flight, and the test would prove nothing
+   * about requests that overlap.
+   */
+  holdUntilInFlight = 0;
+  private held: Array<() => void> = [];
   readonly sockets = new Set<Socket>();
   readonly server: SuiteServer;
 
@@ -85,15 +95,31 @@ class LoadServer {
         res.end(echoOf(req.url ?? '', id, body.toString('utf8')));
       };
       const draw = random();
-      if (draw < 0.3) setImmediate(answer);
-      else setTimeout(answer, 1 + Math.floor(draw * 4));
+      const scheduleAnswer = () => {
+        if (draw < 0.3) setImmediate(answer);
+        else setTimeout(answer, 1 + Math.floor(draw * 4));
+      };
+      if (this.held.length + 1 >= this.holdUntilInFlight) {
+        this.releaseHeld();
+        scheduleAnswer();
+      } else {
+        this.held.push(scheduleAnswer);
+        setTimeout(() => this.releaseHeld(), HOLD_LIMIT_MS);
+      }
     });
+  }
+
+  private releaseHeld(): void {
+    const held = this.held;
+    this.held = [];
+    for (const scheduleAnswer of held) scheduleAnswer();
   }
 
   reset(): void {
     this.server.received.length = 0;
     this.sockets.clear();
     this.maxInFlight = 0;
+    this.holdUntilInFlight = 0;
   }
 
   /** The request the server received for this path: exactly one. */
@@ -282,6 +308,7 @@ describe('concurrency: requests in flight together never mix up their spans', fu
 
   it('1,000 requests under 50 parents, each on a socket of its own: one span each, under its own parent, with only its own attributes and traceparent', async () => {
     const send = sender(clientWith(PARENTS * PER_PARENT));
+    load.holdUntilInFlight = 16;
     const run = await runLoad(PARENTS, PER_PARENT, send);
     assertNoOpenSpan();
     // Otherwise the test would prove nothing about requests that overlap.
