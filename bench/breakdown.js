@@ -113,7 +113,7 @@ async function countLine(major) {
 const fmt = (value, digits = 1) => (typeof value === 'number' ? value.toFixed(digits) : '–');
 
 function markdown(lines) {
-  const out = [`# Breakdown by counting`, '', `${new Date().toISOString()}; ${REQUESTS} requests counted after ${WARMUP} (CPU profile: ${REQUESTS * 4}); 16 concurrent; small JSON (captureAll: 1 KiB).`, ''];
+  const out = [`# Breakdown by counting`, '', `${new Date().toISOString()}; ${REQUESTS} requests counted after ${WARMUP} (CPU profile: ${REQUESTS * 5}); 16 concurrent; small JSON (captureAll: 1 KiB).`, ''];
   for (const line of lines) {
     if (line.skipped) {
       out.push(`## Node ${line.major}: not run (${line.skipped})`, '');
