@@ -22,6 +22,7 @@ import webpack from 'webpack';
 
 import { PACKAGE_NAME } from '../lib/version';
 import { projectRoot, runNode } from './support/child';
+import { SDK_HELPER } from './support/sdk';
 import { useTestServer } from './support/suite';
 
 // Starting node and the SDK takes about a second here, several under load; a child is killed after this.
@@ -40,12 +41,11 @@ const READY_SPAN = 'telemetry-ready';
  * Node's module loader loaded: none when axios is inlined in the bundle.
  */
 const REPORT_SPANS = `
-const { NodeTracerProvider, SimpleSpanProcessor, InMemorySpanExporter } = require('@opentelemetry/sdk-trace-node');
+const { InMemorySpanExporter, createTracerProvider, registerGlobally, simpleSpanProcessor } = require(${JSON.stringify(SDK_HELPER)});
 const Module = require('module');
 
 const exporter = new InMemorySpanExporter();
-const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-provider.register();
+const provider = registerGlobally(createTracerProvider({ spanProcessors: [simpleSpanProcessor(exporter)] }));
 provider.getTracer('report-spans').startSpan(${JSON.stringify(READY_SPAN)}).end();
 
 process.on('exit', () => {

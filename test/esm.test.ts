@@ -11,12 +11,14 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import type { IncomingHttpHeaders } from 'http';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
 
 import { PACKAGE_NAME } from '../lib/version';
 import { assertClientSpan, assertPropagated } from './support/assertions';
 import { projectRoot, runNode } from './support/child';
+import { SDK_HELPER } from './support/sdk';
 import { TestServer } from './support/server';
 import { useTestServer } from './support/suite';
 import { resetInstrumentation } from './support/telemetry';
@@ -41,7 +43,8 @@ function registerSource(withLoaderHook: boolean): string {
   return `
 ${withLoaderHook ? `import { register } from 'node:module';
 register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);` : ''}
-const { NodeSDK, tracing } = await import('@opentelemetry/sdk-node');
+const { NodeSDK } = await import('@opentelemetry/sdk-node');
+const { simpleSpanProcessor } = (await import(${JSON.stringify(pathToFileURL(SDK_HELPER).href)})).default;
 const { AxiosInstrumentation } = await import(${JSON.stringify(PACKAGE_NAME)});
 
 const jsonLinesExporter = {
@@ -61,7 +64,7 @@ const jsonLinesExporter = {
 const instrumentation = new AxiosInstrumentation();
 globalThis.axiosInstrumentation = instrumentation;
 new NodeSDK({
-  spanProcessors: [new tracing.SimpleSpanProcessor(jsonLinesExporter)],
+  spanProcessors: [simpleSpanProcessor(jsonLinesExporter)],
   instrumentations: [instrumentation],
   autoDetectResources: false,
 }).start();

@@ -15,6 +15,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
 
 import { PACKAGE_NAME } from '../lib/version';
+import { SDK_HELPER } from './support/sdk';
 import { useTestServer } from './support/suite';
 import { resetInstrumentation } from './support/telemetry';
 
@@ -75,12 +76,10 @@ ${requestAndFlush('sdk.shutdown()')}
 `,
   'register-instrumentations.js': `
 const { registerInstrumentations } = require('@opentelemetry/instrumentation');
-const { SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base');
-const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
+const { createTracerProvider, registerGlobally, simpleSpanProcessor } = require(${JSON.stringify(SDK_HELPER)});
 const { AxiosInstrumentation } = require(${JSON.stringify(compiledPackage)});
 ${PRINTING_EXPORTER}
-const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(printingExporter)] });
-provider.register();
+const provider = registerGlobally(createTracerProvider({ spanProcessors: [simpleSpanProcessor(printingExporter)] }));
 registerInstrumentations({ instrumentations: [new AxiosInstrumentation()] });
 ${requestAndFlush('provider.shutdown()')}
 `,

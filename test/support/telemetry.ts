@@ -4,27 +4,19 @@
  */
 
 // Loaded by mocha before every test file (.mocharc.json `require`): one real
-// SDK, the instrumentations, then axios, in the order users set them up.
+// SDK (of the OpenTelemetry JS line installed), the instrumentations, then
+// axios, in the order users set them up.
 
 import * as assert from 'assert';
 import * as http from 'http';
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { isWrapped } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  ReadableSpan,
-  SimpleSpanProcessor,
-  Span,
-  SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { AxiosStatic } from 'axios';
 import nock from 'nock';
 
 import { AxiosInstrumentation, AxiosInstrumentationConfig } from '../../lib';
+import { createTracerProvider, InMemorySpanExporter, registerGlobally, simpleSpanProcessor } from './sdk';
 
 // nock takes over http.request as soon as it is imported; tests that want it
 // call nock.activate() and restore it afterwards.
@@ -52,12 +44,10 @@ class OpenSpanTracker implements SpanProcessor {
 
 export const exporter = new InMemorySpanExporter();
 const openSpanTracker = new OpenSpanTracker();
-export const provider = new BasicTracerProvider({
-  spanProcessors: [openSpanTracker, new SimpleSpanProcessor(exporter)],
-});
-context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-trace.setGlobalTracerProvider(provider);
+// On either OpenTelemetry JS line (test/support/sdk.ts), registered globally as a Node app would.
+export const provider = registerGlobally(
+  createTracerProvider({ spanProcessors: [openSpanTracker, simpleSpanProcessor(exporter)] })
+);
 
 export const instrumentation = new AxiosInstrumentation();
 instrumentation.setTracerProvider(provider);
