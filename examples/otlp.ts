@@ -13,7 +13,7 @@
 
 import { ExportResultCode } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { AxiosStatic } from 'axios';
 import { AxiosInstrumentation } from 'opentelemetry-instrumentation-axios';
 
@@ -52,7 +52,7 @@ export async function main(baseUrl: string): Promise<void> {
     detectResources: true,
     // Batched, as in production: the spans leave together when the batch is
     // full, every few seconds, or when the SDK shuts down.
-    spanProcessors: [new BatchSpanProcessor(reportingExports(new OTLPTraceExporter()))],
+    spanProcessors: [new BatchSpanProcessor({ exporter: reportingExports(new OTLPTraceExporter()) })],
   });
   try {
     // Loaded only now, after the SDK has started, so that the instrumentation

@@ -3,6 +3,10 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+// The platform module first: on Node it checks that the optional peer
+// @opentelemetry/instrumentation is installed before anything requires it.
+import './platform';
+
 export { AxiosInstrumentation, SUPPORTED_AXIOS_VERSIONS } from './instrumentation';
 export type {
   AxiosInstrumentationConfig,

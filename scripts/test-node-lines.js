@@ -13,6 +13,16 @@
 // of .mocharc.json, without coverage. The lines run one after the other: the
 // suite has timing-sensitive tests, and the machines have two cores.
 //
+// Node 24 runs the suite on the OpenTelemetry JS 3.x line (api 1.10,
+// instrumentation 0.301, sdk-trace 3.x: test/otel3/package.json and its lock
+// file), Node 22 and 26 on the 2.x line of the project's own node_modules, as
+// Node 20 does in `npm test`. The 3.x line gets an install tree of its own,
+// .cache/otel3-suite (`npm ci` under Node 24, again only when the lock file or
+// the Node changes), and a copy of the project beside that node_modules (the
+// sources, build/ and dist/), so that every require of the suite, its child
+// processes and its bundles finds the 3.x packages first. On that line the
+// soak test and the examples run too (`--no-extras` leaves them out).
+//
 // What runs on each line: the full suite on all three (about 35 s each on an
 // idle machine). `--fast` keeps the full suite on Node 24, the active LTS line,
 // and runs on Node 22 and 26 only the files that exercise what changes from one
@@ -21,7 +31,7 @@
 // every line (property tests, option handling, URL and header rules) and the
 // slow load test.
 //
-// Usage: node scripts/test-node-lines.js [--no-build] [--fast] [LINE...]
+// Usage: node scripts/test-node-lines.js [--no-build] [--fast] [--no-extras] [LINE...]
 //   LINE  node22, node24 or node26 (default: all three)
 // Prints mocha's dot output per line, a table, and ends with `N passed, N failed`
 // summed over the lines (a line that cannot be installed or that exits non-zero
@@ -32,6 +42,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { prepareOtel3Tree } = require('./support/otel3');
 const { REPO, getRuntime, printTable, run } = require('./support/runtimes');
 
 /** The test files (under build/test/) that run where FAST_PLAN says `fast`. */
@@ -50,10 +61,14 @@ const FAST_FILES = [
 
 const FAST_PLAN = { node22: 'fast', node24: 'full', node26: 'fast' };
 
+/** The OpenTelemetry JS line each Node runs the suite on. */
+const OTEL_LINE = { node22: '2.x', node24: '3.x', node26: '2.x' };
+
 function parseArgs(argv) {
-  const args = { build: true, fast: false, lines: [] };
+  const args = { build: true, fast: false, extras: true, lines: [] };
   for (const arg of argv) {
     if (arg === '--no-build') args.build = false;
+    else if (arg === '--no-extras') args.extras = false;
     else if (arg === '--fast') args.fast = true;
     else if (FAST_PLAN[arg]) args.lines.push(arg);
     else throw new Error(`unknown argument ${arg}; lines: ${Object.keys(FAST_PLAN).join(', ')}`);
@@ -63,9 +78,9 @@ function parseArgs(argv) {
 }
 
 /** A mocha config like .mocharc.json, with spec narrowed to the fast files when the plan says so. */
-function mochaConfig(scope, tmp) {
-  const base = JSON.parse(fs.readFileSync(path.join(REPO, '.mocharc.json'), 'utf8'));
-  if (scope === 'full') return path.join(REPO, '.mocharc.json');
+function mochaConfig(scope, tmp, root) {
+  const base = JSON.parse(fs.readFileSync(path.join(root, '.mocharc.json'), 'utf8'));
+  if (scope === 'full') return path.join(root, '.mocharc.json');
   const config = { ...base, spec: FAST_FILES.map((name) => `build/test/${name}.test.js`) };
   const file = path.join(tmp, 'mocharc-fast.json');
   fs.writeFileSync(file, JSON.stringify(config, null, 2));
@@ -111,32 +126,58 @@ async function main() {
     const scope = args.fast ? FAST_PLAN[line] : 'full';
     if (!runtime.ok) {
       failed++;
-      rows.push([runtime.label, scope, `FAIL no binary (${runtime.source})`]);
+      rows.push([runtime.label, OTEL_LINE[line], scope, `FAIL no binary (${runtime.source})`]);
       console.log(`FAIL  ${runtime.label}: no binary (${runtime.source})\n${runtime.log}`);
       continue;
     }
-    console.log(`\n${runtime.label}: v${runtime.version} (${runtime.source}), ${scope} suite`);
+    const otel = OTEL_LINE[line];
+    let root = REPO;
+    if (otel === '3.x') {
+      const tree = await prepareOtel3Tree(runtime.bin, tmp);
+      if (!tree.ok) {
+        failed++;
+        rows.push([`v${runtime.version}`, otel, scope, `FAIL no 3.x install tree (${tree.source})`]);
+        console.log(`FAIL  ${runtime.label}: no 3.x install tree (${tree.source})\n${tree.log}`);
+        continue;
+      }
+      console.log(`OpenTelemetry JS 3.x tree: ${tree.source}`);
+      root = tree.dir;
+    }
+    console.log(`\n${runtime.label}: v${runtime.version} (${runtime.source}), OpenTelemetry JS ${otel}, ${scope} suite`);
     const env = { ...process.env };
     delete env.NODE_V8_COVERAGE;
-    const mocha = path.join(REPO, 'node_modules', 'mocha', 'bin', 'mocha.js');
-    const result = await run(runtime.bin, [mocha, '--config', mochaConfig(scope, tmp), '--reporter', 'dot'], {
-      cwd: REPO,
-      env,
-    });
-    process.stdout.write(result.output.replace(/^/gm, '  '));
-    const linePassed = count(result.output, 'passing');
-    let lineFailed = count(result.output, 'failing');
-    if (result.code !== 0 && lineFailed === 0) lineFailed = 1;
-    passed += linePassed;
-    failed += lineFailed;
-    rows.push([
-      `v${runtime.version}`,
-      scope,
-      `${lineFailed === 0 ? 'PASS' : 'FAIL'} ${linePassed} passing, ${lineFailed} failing, ${count(result.output, 'pending')} pending, ${result.seconds.toFixed(0)} s`,
-    ]);
+    const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
+    const runs = [['suite', [mocha, '--config', mochaConfig(scope, tmp, root), '--reporter', 'dot']]];
+    if (otel === '3.x' && args.extras) {
+      // As `npm run test:soak` and `npm run example` run them on the 2.x line.
+      runs.push(['soak', [mocha, '--no-config', '--require', 'build/test/support/telemetry.js', '--timeout', '200000', '--exit', 'build/test/soak.test.js']]);
+      runs.push(['examples', [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'examples/run-all.ts']]);
+    }
+    for (const [what, commandArgs] of runs) {
+      const result = await run(runtime.bin, commandArgs, { cwd: root, env });
+      process.stdout.write(result.output.replace(/^/gm, '  '));
+      let runPassed = count(result.output, 'passing');
+      let runFailed = count(result.output, 'failing');
+      const examples = /^(\d+) of (\d+) examples succeeded/m.exec(result.output);
+      if (examples) {
+        runPassed = Number(examples[1]);
+        runFailed = Number(examples[2]) - runPassed;
+      }
+      if (result.code !== 0 && runFailed === 0) runFailed = 1;
+      passed += runPassed;
+      failed += runFailed;
+      rows.push([
+        `v${runtime.version}`,
+        otel,
+        what === 'suite' ? scope : what,
+        `${runFailed === 0 ? 'PASS' : 'FAIL'} ${runPassed} passing, ${runFailed} failing` +
+          (what === 'examples' ? '' : `, ${count(result.output, 'pending')} pending`) +
+          `, ${result.seconds.toFixed(0)} s`,
+      ]);
+    }
   }
 
-  printTable(['Node', 'suite', 'result'], rows);
+  printTable(['Node', 'OTel JS', 'run', 'result'], rows);
   fs.rmSync(tmp, { recursive: true, force: true });
   console.log(`\nTotal ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`${passed} passed, ${failed} failed`);

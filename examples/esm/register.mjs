@@ -14,14 +14,17 @@ import { register } from 'node:module';
 
 register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
 
-const { NodeSDK, tracing } = await import('@opentelemetry/sdk-node');
+const { NodeSDK } = await import('@opentelemetry/sdk-node');
+// @opentelemetry/sdk-trace: 3.x, or 2.12 on the 2.x line (sdk-node 0.301 no
+// longer re-exports the trace SDK as `tracing`).
+const { ConsoleSpanExporter, SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace');
 const { AxiosInstrumentation } = await import('opentelemetry-instrumentation-axios');
 
 const sdk = new NodeSDK({
   serviceName: 'axios-esm-example',
   // Prints each span as it ends; leave spanProcessors out to export over OTLP
   // as configured by the OTEL_* environment variables.
-  spanProcessors: [new tracing.SimpleSpanProcessor(new tracing.ConsoleSpanExporter())],
+  spanProcessors: [new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() })],
   instrumentations: [new AxiosInstrumentation()],
 });
 sdk.start();

@@ -5,7 +5,7 @@
 
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
 
 import { PrintSpansExporter } from './print-spans';
 
@@ -30,7 +30,7 @@ export interface TracingOptions {
 export function startTracing(instrumentation: Instrumentation, options: TracingOptions = {}): () => Promise<void> {
   const sdk = new NodeSDK({
     serviceName: options.serviceName ?? 'axios-examples',
-    spanProcessors: [new SimpleSpanProcessor(new PrintSpansExporter()), ...(options.spanProcessors ?? [])],
+    spanProcessors: [new SimpleSpanProcessor({ exporter: new PrintSpansExporter() }), ...(options.spanProcessors ?? [])],
     instrumentations: [instrumentation],
     autoDetectResources: options.detectResources ?? false,
     // Left out, NodeSDK would also set up OTLP metrics and logs pipelines from

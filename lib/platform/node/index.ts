@@ -3,6 +3,9 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+// First: says what to install when the optional peer @opentelemetry/instrumentation is missing.
+import './base-package';
+
 export { environmentVariable } from './environment';
 export { copyText, decodeBytes } from './text';
 export { absoluteRequestUrl, tracePropagationFilter, transportDecodedBody } from './requests';
