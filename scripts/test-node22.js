@@ -196,7 +196,7 @@ async function main() {
     line: '-',
     step: 'npm pack',
     ok: pack.code === 0 && Boolean(pack.tarball),
-    result: pack.tarball ? path.basename(pack.tarball) : `exit ${pack.code}`,
+    result: pack.tarball ? `${path.basename(pack.tarball)}${pack.reused ? ' (packed earlier from the same sources)' : ''}` : `exit ${pack.code}`,
     detail: pack.output,
   });
 

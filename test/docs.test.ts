@@ -5,13 +5,17 @@
 
 // The README and docs/ cannot rot: every TypeScript block in them compiles
 // against lib/ (one compiler run for all of them), every relative link and
-// #anchor resolves, and the README stays within its word budget.
+// #anchor resolves, and the README stays within its word budget. The suite
+// runs on both OpenTelemetry JS lines, so each block compiles against the
+// packages of both; a block that starts with `// OpenTelemetry JS 2.x only`
+// (or `3.x only`) shows a set-up of that line and compiles against it alone.
 
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 
+import { otelLine } from './support/sdk';
 import {
   REPOSITORY_ROOT,
   anchorsOf,
@@ -23,6 +27,13 @@ import {
 
 const README_WORD_LIMIT = 1800;
 const TYPESCRIPT_LANGUAGES = new Set(['ts', 'typescript']);
+const LINE_ONLY = /^\/\/ OpenTelemetry JS ([23])\.x only\b/;
+
+/** Whether a block is for the OpenTelemetry JS line installed: every block but those marked for the other line. */
+function isForThisLine(lines: string[]): boolean {
+  const only = LINE_ONLY.exec(lines[0] ?? '');
+  return !only || Number(only[1]) === otelLine;
+}
 
 interface Snippet {
   /** Where the snippet is compiled from: a file that exists only in memory, beside its Markdown file. */
@@ -38,7 +49,7 @@ function typeScriptSnippets(): Snippet[] {
   for (const markdownFile of documentationFiles()) {
     const text = fs.readFileSync(path.join(REPOSITORY_ROOT, markdownFile), 'utf8');
     for (const block of splitMarkdown(text).blocks) {
-      if (!TYPESCRIPT_LANGUAGES.has(block.language)) continue;
+      if (!TYPESCRIPT_LANGUAGES.has(block.language) || !isForThisLine(block.lines)) continue;
       snippets.push({
         fileName: path.join(REPOSITORY_ROOT, `${markdownFile}.line-${block.fenceLine + 1}.snippet.ts`),
         markdownFile,
@@ -100,7 +111,7 @@ function isExternal(target: string): boolean {
 }
 
 describe('documentation', function () {
-  it('every TypeScript block in README.md and docs/ compiles against lib/', function () {
+  it(`every TypeScript block in README.md and docs/ compiles against lib/ and OpenTelemetry JS ${otelLine}.x`, function () {
     this.timeout(180_000);
     const snippets = typeScriptSnippets();
     assert.ok(snippets.length >= 10, `only ${snippets.length} TypeScript blocks were found: is the extraction broken?`);

@@ -11,17 +11,20 @@
 // is what makes the compiled suite, its child processes, its bundles and the
 // examples load the 3.x packages. lib/ is the same source on both lines.
 //
-// The install is kept in .cache/otel3-suite when git ignores .cache/ and done
-// again only when the lock file or the Node major changes; otherwise it goes
-// under `tmp` on every run.
+// The tree lives outside the repository, in the system's temp folder under a
+// name derived from the repository's path: inside it, a package missing from
+// the tree would be found in the project's own node_modules (2.x) further up.
+// It is kept between runs and installed again only when the lock file or the
+// Node major changes.
 
 'use strict';
 
 const crypto = require('node:crypto');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
-const { REPO, npm, nodeVersion } = require('./runtimes');
+const { REPO, npm, nodeVersion, run } = require('./runtimes');
 
 const MANIFEST_DIR = path.join(REPO, 'test', 'otel3');
 const KEY_FILE = '.installed-from';
@@ -62,21 +65,17 @@ function copyProject(dir) {
   }
 }
 
-function isGitIgnored(dir) {
-  return spawnSync('git', ['check-ignore', '-q', path.relative(REPO, dir)], { cwd: REPO }).status === 0;
-}
-
 /**
  * The 3.x tree, installed with `nodeBin` first on PATH (npm's engines checks
  * see that Node), with a fresh copy of the project: { ok, dir, log, source }.
  */
-async function prepareOtel3Tree(nodeBin, tmp) {
-  const cached = path.join(REPO, '.cache', 'otel3-suite');
-  const dir = isGitIgnored(cached) ? cached : path.join(tmp, 'otel3-suite');
+async function prepareOtel3Tree(nodeBin) {
+  const repoId = crypto.createHash('sha256').update(REPO).digest('hex').slice(0, 12);
+  const dir = path.join(os.tmpdir(), `otel-axios-otel3-suite-${repoId}`);
   const key = installKey(nodeBin);
   const keyFile = path.join(dir, KEY_FILE);
   let log = '';
-  let source = `reused ${path.relative(REPO, dir)}`;
+  let source = `reused ${dir}`;
   if (!fs.existsSync(keyFile) || fs.readFileSync(keyFile, 'utf8') !== key) {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
@@ -85,12 +84,29 @@ async function prepareOtel3Tree(nodeBin, tmp) {
     log = installed.output;
     if (installed.code !== 0) return { ok: false, dir, log, source: `npm ci exited with ${installed.code}` };
     fs.writeFileSync(keyFile, key);
-    source = `npm ci in ${path.relative(REPO, dir)}, ${installed.seconds.toFixed(0)} s`;
+    source = `npm ci in ${dir}, ${installed.seconds.toFixed(0)} s`;
   }
   // The project's own package.json replaces the install manifest: the suite
   // reads it, and bundles resolve the package by its name through it.
   copyProject(dir);
-  return { ok: true, dir, log, source };
+  // The proof that nothing of the 2.x line can be reached from the tree.
+  const check = await run(
+    nodeBin,
+    ['-e', `const line = require('./test/fixtures/sdk.js').line;
+let base = 'absent'; try { require.resolve('@opentelemetry/sdk-trace-base'); base = 'found'; } catch {}
+console.log(JSON.stringify({ line, base, instrumentation: require('@opentelemetry/instrumentation/package.json').version }));`],
+    { cwd: dir }
+  );
+  let seen;
+  try {
+    seen = JSON.parse(check.stdout);
+  } catch {
+    return { ok: false, dir, log: check.output, source: 'the tree does not load' };
+  }
+  if (seen.line !== 3 || seen.base !== 'absent') {
+    return { ok: false, dir, log: check.output, source: `the tree is not on 3.x alone: ${check.stdout.trim()}` };
+  }
+  return { ok: true, dir, log, source: `${source}; @opentelemetry/instrumentation ${seen.instrumentation}` };
 }
 
 module.exports = { prepareOtel3Tree };

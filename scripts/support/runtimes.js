@@ -22,6 +22,7 @@
 'use strict';
 
 const { spawn, spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -143,13 +144,49 @@ function npm(nodeBin, args, cwd) {
   return run(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd, env, shell: process.platform === 'win32' });
 }
 
-/** The tarball users would download (`npm pack`, whose `prepare` builds dist/), in tmp/pack. */
+/** The files `npm pack` builds the tarball from: the sources, not dist/, which its `prepare` rebuilds. */
+function packInputs() {
+  const files = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'tsconfig.json', 'tsconfig.esm.json'];
+  const walk = (dir) =>
+    fs.readdirSync(path.join(REPO, dir), { withFileTypes: true }).flatMap((entry) => {
+      const relative = path.join(dir, entry.name);
+      return entry.isDirectory() ? walk(relative) : [relative];
+    });
+  return [...files, ...walk('lib')].filter((file) => fs.existsSync(path.join(REPO, file))).sort();
+}
+
+/**
+ * The tarball users would download (`npm pack`, whose `prepare` builds dist/).
+ * Packed once per state of its sources: kept in .cache/pack/<hash of the
+ * sources> when git ignores .cache/, so that the scripts that install it
+ * (test:node22, test:runtimes, test:install-matrix) share one pack; else
+ * packed into tmp/pack on every call.
+ */
 async function packTarball(tmp) {
+  const hash = crypto.createHash('sha256');
+  for (const file of packInputs()) hash.update(file).update('\0').update(fs.readFileSync(path.join(REPO, file)));
+  const key = hash.digest('hex').slice(0, 16);
+  const cacheRoot = path.join(CACHE_ROOT, 'pack');
+  const cached = isGitIgnored(cacheRoot) ? path.join(cacheRoot, key) : undefined;
+  const tarballIn = (dir) => {
+    const found = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith('.tgz')) : [];
+    return found.length === 1 ? path.join(dir, found[0]) : undefined;
+  };
+  if (cached && tarballIn(cached)) return { code: 0, output: '', seconds: 0, tarball: tarballIn(cached), reused: true };
+
   const destination = path.join(tmp, 'pack');
   fs.mkdirSync(destination, { recursive: true });
   const result = await npm(process.execPath, ['pack', '--pack-destination', destination], REPO);
-  const tarballs = fs.readdirSync(destination).filter((name) => name.endsWith('.tgz'));
-  return { ...result, tarball: tarballs.length === 1 ? path.join(destination, tarballs[0]) : undefined };
+  const tarball = tarballIn(destination);
+  if (result.code !== 0 || !tarball || !cached) return { ...result, tarball };
+  // Older packs are of sources that no longer exist; renamed into place, so a reader never sees half a file.
+  fs.rmSync(cacheRoot, { recursive: true, force: true });
+  fs.mkdirSync(cacheRoot, { recursive: true });
+  const staging = `${cached}.partial-${process.pid}`;
+  fs.mkdirSync(staging);
+  fs.copyFileSync(tarball, path.join(staging, path.basename(tarball)));
+  fs.renameSync(staging, cached);
+  return { ...result, tarball: tarballIn(cached) };
 }
 
 // ---------------------------------------------------------------------------
@@ -257,4 +294,4 @@ function printTable(header, rows) {
   for (const cells of rows) console.log(format(cells));
 }
 
-module.exports = { RUNTIMES, REPO, getRuntime, runtimeVersion, nodeVersion, run, npm, packTarball, printTable };
+module.exports = { RUNTIMES, REPO, CACHE_ROOT, isGitIgnored, getRuntime, runtimeVersion, nodeVersion, run, npm, packTarball, printTable };

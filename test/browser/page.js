@@ -5,17 +5,21 @@
 
 // The page of the browser tests (test/browser/chromium.test.ts), set up as the
 // README's "Browsers" section says, bundled by esbuild with the package's
-// browser entry. It exposes what the tests drive on `window.otel`.
+// browser entry. It exposes what the tests drive on `window.otel`. The trace
+// SDK is @opentelemetry/sdk-trace, the same code on the 3.x line and on 2.12+
+// of the 2.x line (3.x has no sdk-trace-web).
 
 import axios from 'axios';
-import { context, SpanKind, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
+import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { InMemorySpanExporter, SimpleSpanProcessor, StackContextManager, TracerProvider } from '@opentelemetry/sdk-trace';
 import { AxiosInstrumentation } from 'opentelemetry-instrumentation-axios';
 
 const exporter = new InMemorySpanExporter();
-const provider = new WebTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-provider.register();
+const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+context.setGlobalContextManager(new StackContextManager().enable());
+propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+trace.setGlobalTracerProvider(provider);
 
 const instrumentation = new AxiosInstrumentation();
 instrumentation.manuallyInstrument(axios);
