@@ -94,7 +94,9 @@ async function prepareOtel3Tree(nodeBin) {
     nodeBin,
     ['-e', `const line = require('./test/fixtures/sdk.js').line;
 let base = 'absent'; try { require.resolve('@opentelemetry/sdk-trace-base'); base = 'found'; } catch {}
-console.log(JSON.stringify({ line, base, instrumentation: require('@opentelemetry/instrumentation/package.json').version }));`],
+const fs = require('node:fs');
+const manifest = require.resolve('@opentelemetry/instrumentation').replace(/(node_modules[\\\\/]@opentelemetry[\\\\/]instrumentation)[\\\\/].*$/, '$1/package.json');
+console.log(JSON.stringify({ line, base, instrumentation: JSON.parse(fs.readFileSync(manifest, 'utf8')).version }));`],
     { cwd: dir }
   );
   let seen;
