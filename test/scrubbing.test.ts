@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-// Issue 16: captured bodies are scrubbed by default. JSON and form bodies have
+// Captured bodies are scrubbed by default. JSON and form bodies have
 // the values of sensitive keys written as [REDACTED], at any depth, also when
 // the body was cut at maxBodyLength; everything else is kept byte for byte.
 //
@@ -225,7 +225,7 @@ function assertScrubbedCut(written: Written, cut: number, recorded: string): voi
 
 // ---------------------------------------------------------------------- tests
 
-describe('body scrubbing (issue 16)', function () {
+describe('body scrubbing', function () {
   this.timeout(60_000);
 
   describe('the scrubber, directly', () => {

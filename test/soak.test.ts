@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-// Issue 5, item 4: 100,000 requests with captureAll leave nothing behind. The
+// 100,000 requests with captureAll leave nothing behind. The
 // requests run in a fresh `node --expose-gc` child (test/fixtures/soak-child.js,
 // which loads the built package from dist/) with a real SDK: this mocha process
 // has its own SDK, spans and coverage, which would blur every measurement. The
