@@ -13,7 +13,7 @@
 // It runs on Node 24 first, then Node 20 (bench/node-runtime.js installs each
 // from the npm registry into .cache/ when the running Node is not of that line):
 // first every line's timing, then every line's instruction counts.
-// Each target of issue 14 is reported per Node line and per method as met, not
+// Each overhead target is reported per Node line and per method as met, not
 // met, or undetermined (the method did not measure it, or saw no overhead to
 // compare).
 //

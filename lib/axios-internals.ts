@@ -37,6 +37,8 @@ export interface RedirectOptions {
   href?: unknown;
   method?: unknown;
   headers?: unknown;
+  /** The modules each hop is sent with, by protocol (`http:`, `https:`): one object shared by every request. */
+  nativeProtocols?: unknown;
 }
 
 /** What the 3xx said (recent axios versions pass it; older ones pass nothing). */
@@ -48,6 +50,35 @@ export interface RedirectResponse {
 /** The hop that was redirected, as follow-redirects describes it (headers as sent, `Host` included). */
 export interface RedirectedRequest {
   headers?: unknown;
+}
+
+/** Marks the protocols that `sendEachHopThrough` gave a request's options. */
+const HOP_PROTOCOLS = Symbol('opentelemetry-instrumentation-axios: protocols of one redirected request');
+
+type NativeProtocol = { request: (...args: unknown[]) => unknown };
+
+/**
+ * follow-redirects sends the next hop from inside its handling of the
+ * previous hop's response, so in the previous hop's context. These options
+ * (one request's, kept for all its hops) get protocols of their own whose
+ * `request()` goes through `send`; the shared ones are left alone.
+ */
+export function sendEachHopThrough(options: RedirectOptions, send: <T>(request: () => T) => T): void {
+  const protocols = options.nativeProtocols;
+  if (typeof protocols !== 'object' || protocols === null || HOP_PROTOCOLS in protocols) return;
+  const own: Record<string | symbol, unknown> = { [HOP_PROTOCOLS]: true };
+  for (const [scheme, protocol] of Object.entries(protocols)) {
+    if (typeof (protocol as Partial<NativeProtocol> | undefined)?.request !== 'function') {
+      own[scheme] = protocol;
+      continue;
+    }
+    const request = function (this: unknown, ...args: unknown[]) {
+      // Looked up at each hop: an HTTP instrumentation may patch it meanwhile.
+      return send(() => (protocol as NativeProtocol).request(...args));
+    };
+    own[scheme] = Object.create(protocol as object, { request: { value: request, writable: true, configurable: true } });
+  }
+  options.nativeProtocols = own;
 }
 
 const httpAdapters = new WeakMap<AxiosModule, unknown>();

@@ -6,6 +6,7 @@
 import type { Attributes } from '@opentelemetry/api';
 
 import { copyText, decodeBytes } from './platform';
+import type { TextEncodingName } from './platform/text-encoding';
 import type { BodyScrubber } from './scrubbing';
 
 /** Where one captured body goes. */
@@ -51,8 +52,6 @@ export function responseHasNoBody(method: string | undefined, status: number): b
   return status < 200 || status === 204 || status === 304 || method?.toUpperCase() === 'HEAD';
 }
 
-/** The encodings a body is decoded from, by Node's names for them. */
-export type TextEncodingName = 'utf8' | 'latin1' | 'utf16le';
 
 const BUFFER_CHARSETS: Record<string, TextEncodingName> = {
   'utf-8': 'utf8',

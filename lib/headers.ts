@@ -5,38 +5,23 @@
 
 import type { Span } from '@opentelemetry/api';
 
-import { DEFAULT_SENSITIVE_PATTERNS, statelessRegExp } from './sensitive';
+import { DEFAULT_SENSITIVE_PATTERNS, SENSITIVE_HEADER_NAMES_ONLY, statelessRegExp } from './sensitive';
 import { QueryRedaction, redactUrlString } from './url';
 
 /** Written in place of the values of a sensitive header. */
 export const REDACTED_HEADER_VALUE = '[REDACTED]';
 
 /**
- * Headers whose values are never written as they are. Strings match the whole
- * name; regular expressions are tested against the lower-case name. The
- * patterns follow what Logfire scrubs (auth, api key, token, secret, password,
- * session, credential, private key, csrf/xsrf, jwt, ssn), plus any name ending
- * in `key` (`x-functions-key`, `ocp-apim-subscription-key`), and every one of
- * `DEFAULT_SENSITIVE_PATTERNS`, the definition bodies and query keys share.
+ * Headers whose values are never written as they are: every name one of
+ * `DEFAULT_SENSITIVE_PATTERNS` (the definition bodies and query keys share)
+ * finds, so `authorization`, `proxy-authorization`, `cookie`, `set-cookie`,
+ * `x-api-key` and the like, plus `SENSITIVE_HEADER_NAMES_ONLY`. Strings in a
+ * user's list match the whole name; regular expressions are tested against
+ * the lower-case name.
  */
 export const DEFAULT_SENSITIVE_HEADERS: ReadonlyArray<string | RegExp> = Object.freeze([
-  'authorization',
-  'proxy-authorization',
-  'cookie',
-  'set-cookie',
-  /auth/,
-  /api[-_]?key/,
-  /(^|[-_])key$/,
-  /token/,
-  /secret/,
-  /passw(or)?d/,
-  /session/,
-  /credential/,
-  /private[-_]?key/,
-  /[cx]srf/,
-  /jwt/,
-  /ssn/,
   ...DEFAULT_SENSITIVE_PATTERNS,
+  ...SENSITIVE_HEADER_NAMES_ONLY,
 ]);
 
 /** Headers whose value is a URL: written with the same redaction as `url.full`. */

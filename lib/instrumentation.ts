@@ -38,6 +38,7 @@ import {
   RedirectResponse,
   RequestMethod,
   requestMethodName,
+  sendEachHopThrough,
 } from './axios-internals';
 import {
   BodyAttributeNames,
@@ -114,6 +115,8 @@ class RequestState {
   injectedHeaders: InjectedHeader[] | undefined = undefined;
   /** The span of the attempt on the wire now (each redirect hop has its own). */
   span: Span | undefined = undefined;
+  /** The context a redirect hop is sent in: its own span's, not the previous hop's. */
+  hopContext: Context | undefined = undefined;
   /** The last span ended, so that no span is ended (and its duration recorded) twice. */
   endedSpan: Span | undefined = undefined;
   /** The wall-clock time of `startTime`, in milliseconds since the epoch: the span's start. */
@@ -139,6 +142,11 @@ class RequestState {
     readonly options: AxiosInstrumentationConfig,
     readonly capture: ResolvedCapture
   ) {}
+}
+
+/** The context a request is sent in: lower-level HTTP instrumentations suppressed unless their spans are kept. */
+function transportContext(requestContext: Context, options: AxiosInstrumentationConfig): Context {
+  return options.keepTransportSpans ? requestContext : requestContext.setValue(SUPPRESS_TRACING_KEY, true);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -424,20 +432,23 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     }
     const { requestHook } = options;
     if (requestHook) this._runHook('requestHook', () => requestHook(span, { config, url: state.urlFull }));
-    return options.keepTransportSpans ? requestContext : requestContext.setValue(SUPPRESS_TRACING_KEY, true);
+    return transportContext(requestContext, options);
   }
 
   /**
    * follow-redirects (the http adapter's transport) calls `beforeRedirect`
    * before each hop, with that hop's options: each hop gets a span of its own.
-   * The application's own `beforeRedirect` runs after ours, as before.
+   * The application's own `beforeRedirect` runs before the next hop's span
+   * starts: if it throws, no further hop is sent, and the request fails on the
+   * hop whose redirect it refused.
    */
   private _traceRedirects(state: RequestState, config: InternalAxiosRequestConfig): void {
     const appBeforeRedirect = config.beforeRedirect as BeforeRedirect | undefined;
     const instrumentation = this;
     const tracedBeforeRedirect: BeforeRedirect = function (options, response, request) {
-      instrumentation._onRedirected(state, options, response, request);
+      instrumentation._onRedirectAnswered(state, options, response, request);
       if (typeof appBeforeRedirect === 'function') appBeforeRedirect.apply(this, arguments as unknown as Parameters<BeforeRedirect>);
+      instrumentation._onRedirected(state, options);
     };
     config.beforeRedirect = tracedBeforeRedirect as InternalAxiosRequestConfig['beforeRedirect'];
     state.appBeforeRedirect = appBeforeRedirect;
@@ -454,35 +465,41 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     }
   }
 
-  /** A hop was answered with a redirect that is followed: end its span, start the next hop's. */
-  private _onRedirected(
+  /** A hop was answered with a redirect: record the answer on its span. */
+  private _onRedirectAnswered(
     state: RequestState,
     options: RedirectOptions,
     response: RedirectResponse | undefined,
     request: RedirectedRequest | undefined
   ): void {
-    const endedSpan = state.span as Span;
+    const span = state.span as Span;
     try {
       // Older axios passes no request details: what is left of the hop's headers is in the options.
       const sentHeaders = request?.headers ?? options.headers;
       const userAgent = readHeader(sentHeaders, 'user-agent');
-      if (userAgent !== undefined) endedSpan.setAttribute(ATTR_USER_AGENT_ORIGINAL, userAgent);
+      if (userAgent !== undefined) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, userAgent);
       if (response) {
-        collectMetricAttributes(applyResponse(endedSpan, { status: response.statusCode }), state.metricAttributes as Attributes);
+        collectMetricAttributes(applyResponse(span, { status: response.statusCode }), state.metricAttributes as Attributes);
       }
-      if (endedSpan.isRecording()) this._captureHeaders(state.capture, endedSpan, sentHeaders, response?.headers);
+      if (span.isRecording()) this._captureHeaders(state.capture, span, sentHeaders, response?.headers);
     } catch (error) {
       this._ourFailure('recording a redirect', error);
-    } finally {
-      this._endRequest(state, endedSpan, undefined, undefined);
     }
+  }
+
+  /** The redirect is followed: end the hop's span, start the next hop's and send that hop in its context. */
+  private _onRedirected(state: RequestState, options: RedirectOptions): void {
+    this._endRequest(state, state.span as Span, undefined, undefined);
     try {
       const href = typeof options.href === 'string' ? options.href : undefined;
       const span = this._openSpan(state, normaliseMethod(options.method), href, performance.now());
       state.attemptsSent += 1;
+      const hopContext = trace.setSpan(state.parentContext, span);
       if (options.headers && typeof options.headers === 'object' && state.capture.propagatesTo(href)) {
-        injectTraceHeaders(trace.setSpan(state.parentContext, span), options.headers as AdapterHeaders);
+        injectTraceHeaders(hopContext, options.headers as AdapterHeaders);
       }
+      state.hopContext = transportContext(hopContext, state.options);
+      sendEachHopThrough(options, (send) => context.with(state.hopContext as Context, send));
     } catch (error) {
       // The hop goes out untraced; the ended span stays the request's, and is not ended again.
       this._ourFailure('starting the span of a redirect hop', error);

@@ -32,6 +32,13 @@ export const DEFAULT_SENSITIVE_PATTERNS: readonly RegExp[] = Object.freeze([
 ]);
 
 /**
+ * What is sensitive in a header name but not in a body key: a name ending in
+ * `key` (`x-functions-key`, `ocp-apim-subscription-key`) carries a key, where
+ * a body's `key` is as often a plain identifier.
+ */
+export const SENSITIVE_HEADER_NAMES_ONLY: readonly RegExp[] = Object.freeze([/(?:^|[-_])key$/]);
+
+/**
  * Keys that `token` would match but that hold no credential: the counts of
  * language-model APIs' usage fields, and OAuth's `token_type` (`Bearer`).
  * Hiding them would make every such body useless. Exempt from the default

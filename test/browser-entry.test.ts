@@ -15,7 +15,7 @@ import webpack from 'webpack';
 
 import * as browserPlatform from '../lib/platform/browser';
 import * as nodePlatform from '../lib/platform/node';
-import type { TextEncodingName } from '../lib/body';
+import type { TextEncodingName } from '../lib/platform/text-encoding';
 import { PACKAGE_NAME } from '../lib/version';
 import { assertPropagated, onlySpan } from './support/assertions';
 import { runNode } from './support/child';

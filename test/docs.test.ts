@@ -26,6 +26,9 @@ import {
 } from './support/markdown';
 
 const README_WORD_LIMIT = 1800;
+const { name: PACKAGE_NAME, version: PACKAGE_VERSION } = JSON.parse(fs.readFileSync(path.join(REPOSITORY_ROOT, 'package.json'), 'utf8'));
+/** Where the registry's files of a published version can be read (the project has no other home yet). */
+const PACKAGE_FILES = `https://unpkg.com/browse/${PACKAGE_NAME}@`;
 const TYPESCRIPT_LANGUAGES = new Set(['ts', 'typescript']);
 const LINE_ONLY = /^\/\/ OpenTelemetry JS ([23])\.x only\b/;
 
@@ -119,12 +122,22 @@ describe('documentation', function () {
     assert.deepStrictEqual(errors, [], `documentation snippets do not compile:\n${errors.join('\n')}`);
   });
 
-  it('every relative link and #anchor in README.md and docs/ resolves', function () {
+  it("every relative link and #anchor in README.md and docs/ resolves, and every link to the package's files names this version and an existing file", function () {
     const broken: string[] = [];
     let checked = 0;
+    let packageLinks = 0;
     for (const markdownFile of documentationFiles()) {
       const text = fs.readFileSync(path.join(REPOSITORY_ROOT, markdownFile), 'utf8');
       for (const { target, line } of linksOf(text)) {
+        // The README's links to the package's own files are absolute, so that they work on a registry page too.
+        if (target.startsWith(PACKAGE_FILES)) {
+          const file = target.slice(PACKAGE_FILES.length).split('#')[0];
+          if (!file.startsWith(`${PACKAGE_VERSION}/`) || !fs.existsSync(path.join(REPOSITORY_ROOT, file.slice(PACKAGE_VERSION.length + 1)))) {
+            broken.push(`${markdownFile}:${line}: ${target}: not a file of version ${PACKAGE_VERSION}`);
+          }
+          packageLinks += 1;
+          continue;
+        }
         if (isExternal(target)) continue;
         checked += 1;
         const [pathPart, anchor] = target.split('#', 2);
@@ -141,7 +154,8 @@ describe('documentation', function () {
         }
       }
     }
-    assert.ok(checked >= 10, `only ${checked} relative links were found: is the extraction broken?`);
+    assert.ok(checked >= 5, `only ${checked} relative links were found: is the extraction broken?`);
+    assert.ok(packageLinks >= 5, `only ${packageLinks} links to the package's files were found`);
     assert.deepStrictEqual(broken, [], `broken links:\n${broken.join('\n')}`);
   });
 

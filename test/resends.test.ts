@@ -294,7 +294,7 @@ describe('resends: each attempt on the wire is its own span, counted by http.req
       assert.strictEqual(first.received.length - from, 1);
     });
 
-    it("the application's beforeRedirect still runs on each hop, sees our traceparent, and what it adds is sent and captured", async () => {
+    it("the application's beforeRedirect still runs on each hop, before the next hop's span (it sees the redirected hop's traceparent), and what it adds is sent and captured", async () => {
       const seen: Array<{ status: unknown; href: unknown; traceparent: unknown }> = [];
       const beforeRedirect = (options: Record<string, any>, response: { statusCode: number }) => {
         seen.push({ status: response.statusCode, href: options.href, traceparent: options.headers.traceparent });
@@ -305,10 +305,13 @@ describe('resends: each attempt on the wire is its own span, counted by http.req
       assert.deepStrictEqual(
         seen,
         [
-          { status: 302, href: second.url('/b'), traceparent: traceparentOf(spans[1]) },
-          { status: 307, href: first.url('/c'), traceparent: traceparentOf(spans[2]) },
+          { status: 302, href: second.url('/b'), traceparent: traceparentOf(spans[0]) },
+          { status: 307, href: first.url('/c'), traceparent: traceparentOf(spans[1]) },
         ]
       );
+      // Each hop still went out with its own.
+      assert.strictEqual(second.last.headers.traceparent, traceparentOf(spans[1]));
+      assert.strictEqual(first.last.headers.traceparent, traceparentOf(spans[2]));
       assert.strictEqual(second.last.headers['x-hop'], '1');
       assert.strictEqual(first.last.headers['x-hop'], '2');
       assert.deepStrictEqual(spans[1].attributes[ATTR_HTTP_REQUEST_HEADER('x-hop')], ['1']);
@@ -324,7 +327,8 @@ describe('resends: each attempt on the wire is its own span, counted by http.req
       assert.deepStrictEqual(resendCounts(clientSpans()), [undefined, 1, 2, 3, 4, 5]);
     });
 
-    it('a beforeRedirect that throws fails the request with its error, and every span ends', async () => {
+    it('a beforeRedirect that throws fails the request with its error on the hop it refused; the hop never sent has no span', async () => {
+      const from = first.received.length;
       const beforeRedirect = () => {
         throw new Error('no redirects here');
       };
@@ -332,10 +336,31 @@ describe('resends: each attempt on the wire is its own span, counted by http.req
         .get(first.url('/a'), { adapter: 'http', beforeRedirect })
         .then(() => undefined, (error: Error) => error.message);
       assert.match(String(message), /no redirects here/);
+      assert.strictEqual(first.received.length - from, 1, 'only the first hop went out');
       const spans = clientSpans();
-      assert.strictEqual(spans.length, 2);
-      assertClientSpan(spans[0], { method: 'GET', url: first.url('/a'), status: 302 });
-      assert.strictEqual(spans[1].status.code, SpanStatusCode.ERROR);
+      assert.strictEqual(spans.length, 1, `one span, for the hop that was sent: ${spans.map((span) => span.attributes[ATTR_URL_FULL])}`);
+      assert.strictEqual(spans[0].attributes[ATTR_URL_FULL], first.url('/a'));
+      assert.strictEqual(spans[0].attributes[ATTR_HTTP_RESPONSE_STATUS_CODE], 302);
+      assert.strictEqual(spans[0].status.code, SpanStatusCode.ERROR);
+      assert.ok(spans[0].ended);
+    });
+
+    it('with keepTransportSpans, the transport span of each hop is the child of that hop\'s span', async () => {
+      resetInstrumentation({ keepTransportSpans: true });
+      const fromFirst = first.received.length;
+      const fromSecond = second.received.length;
+      await withHttpInstrumentation(() => axios.get(first.url('/a'), { adapter: 'http' }));
+      const spans = finishedSpans().filter((span) => span.kind === SpanKind.CLIENT);
+      const ours = spans.filter((span) => span.instrumentationScope.name === PACKAGE_NAME);
+      const transport = spans.filter((span) => span.instrumentationScope.name !== PACKAGE_NAME);
+      assert.strictEqual(ours.length, 3);
+      assert.strictEqual(transport.length, 3);
+      const [a, c] = first.received.slice(fromFirst);
+      const [b] = second.received.slice(fromSecond);
+      // The server saw each hop's transport span; that span's parent is the hop's own axios span.
+      const sentBy = (traceparent: unknown) => transport.find((span) => traceparentOf(span) === traceparent);
+      const parents = [a, b, c].map((hop) => sentBy(hop.headers.traceparent)?.parentSpanContext?.spanId);
+      assert.deepStrictEqual(parents, ours.map((span) => span.spanContext().spanId));
     });
   });
 });

@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-// Issue 5, item 5: with captureAll and every other option at its default, no
+// With captureAll and every other option at its default, no
 // credential an application sends or receives reaches the backend. The
 // application is a child process (test/fixtures/secrets-child.js: NodeSDK,
 // OTLPTraceExporter over HTTP, the built package) that makes requests carrying

@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-// Issue 5, item 4: 100,000 requests with captureAll leave nothing behind. The
+// 100,000 requests with captureAll leave nothing behind. The
 // requests run in a fresh `node --expose-gc` child (test/fixtures/soak-child.js,
 // which loads the built package from dist/) with a real SDK: this mocha process
 // has its own SDK, spans and coverage, which would blur every measurement. The
@@ -31,9 +31,10 @@ const TIMEOUT_MS = 20;
 const HEAP_GROWTH_LIMIT = 10 * 1024 * 1024;
 /** Timers a quiet process may keep (the SDK's, the agent's): a per-request timer left behind would be thousands. */
 const MAX_IDLE_TIMERS = 4;
-// Measured on a 2-core machine: the whole file in 51 s lightly loaded, 78 s at a load average of 10.
-// The child is killed after this.
-const CHILD_TIMEOUT_MS = 170_000;
+// The soak is bounded by its request count; the time limit only catches a child that hangs. Measured on a
+// 2-core machine: the whole file in 51 s lightly loaded, 78 s at a load average of 10; a machine several times
+// as loaded still finishes well within this. The child is killed after it.
+const CHILD_TIMEOUT_MS = 480_000;
 const REPORT_LINE = 'SOAK ';
 
 /** One measurement of the child, after all requests so far have settled and a forced GC. */
@@ -104,7 +105,7 @@ function soakHandler(forget: () => void): Handler {
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((total, count) => total + count, 0);
 
 describe(`soak: ${REQUESTS.toLocaleString('en')} requests with captureAll in a fresh process leave nothing behind`, function () {
-  this.timeout(CHILD_TIMEOUT_MS + 10_000);
+  this.timeout(CHILD_TIMEOUT_MS + 30_000);
 
   const server = useTestServer(soakHandler(() => (server.received.length = 0)));
   let report: SoakReport;

@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-import type { TextEncodingName } from '../../body';
+import type { TextEncodingName } from '../text-encoding';
 
 /** Keeps String.fromCharCode's argument list well below engines' limits. */
 const CHUNK = 8192;

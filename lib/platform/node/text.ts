@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-import type { TextEncodingName } from '../../body';
+import type { TextEncodingName } from '../text-encoding';
 
 /** The bytes as text in `encoding`, invalid sequences replaced (U+FFFD). */
 export function decodeBytes(bytes: Uint8Array, encoding: TextEncodingName): string {
