@@ -82,6 +82,7 @@ const HAS_SIGNAL = !IS_0X || atLeast(VERSION, '0.22.0');
 const HANDS_BEFORE_REDIRECT = !IS_0X || httpAdapterSource().includes('config.beforeRedirect');
 /** beforeRedirect is given the 3xx response: 0.30 and later 0.x call it with the next hop's options only. */
 const HOP_STATUS_SEEN = !IS_0X || !httpAdapterSource().includes('beforeRedirects.config(options)');
+const HAS_AXIOS_HEADERS = typeof (axios as { AxiosHeaders?: unknown }).AxiosHeaders === 'function';
 /** How a config chooses the http adapter: by name on 1.x, the function itself (the Node default) on 0.x. */
 const HTTP_ADAPTER: unknown = IS_0X ? axios.defaults.adapter : 'http';
 
@@ -278,6 +279,39 @@ describe(`versions smoke test against axios ${VERSION}`, () => {
       assertPropagated(span, server.last.headers);
       assert.strictEqual(server.last.headers['x-replaced'], 'yes', 'the interceptor headers are sent too');
     });
+  });
+
+  describe('headers as the adapter gets them', () => {
+    it('common and method-specific default headers are captured as sent, and response.config carries no trace header', async () => {
+      resetInstrumentation({ captureHeaders: true });
+      const client = axios.create({ headers: { common: { 'x-common': 'c' }, get: { 'x-get': 'g' } } } as unknown as AxiosRequestConfig);
+      const response = await client.get(server.url('/merged'));
+      const { attributes } = onlySpan();
+      assert.deepStrictEqual(attributes[ATTR_HTTP_REQUEST_HEADER('x-common')], ['c']);
+      assert.deepStrictEqual(attributes[ATTR_HTTP_REQUEST_HEADER('x-get')], ['g']);
+      assert.strictEqual(server.last.headers['x-get'], 'g');
+      assertPropagated(onlySpan(), server.last.headers);
+      const given = response.config.headers as unknown as Record<string, unknown>;
+      assert.strictEqual(given.traceparent, undefined, 'the trace header is taken out again');
+      if (HAS_AXIOS_HEADERS) assert.ok(given instanceof axios.AxiosHeaders, 'an AxiosHeaders');
+    });
+
+    if (!HAS_AXIOS_HEADERS) {
+      it('excluded, AxiosHeaders: none in 0.x, the adapter gets a plain object, which the trace headers go into and leave', async () => {
+        let seen: unknown;
+        const client = axios.create();
+        client.interceptors.response.use((response) => {
+          seen = response.config.headers;
+          return response;
+        });
+        await client.get(server.url('/plain'));
+        // A plain object (null-prototype from 0.3x), no AxiosHeaders methods.
+        assert.strictEqual(Object.prototype.toString.call(seen), '[object Object]');
+        assert.strictEqual((seen as { set?: unknown }).set, undefined);
+        assert.strictEqual((seen as Record<string, unknown>).traceparent, undefined);
+        assertPropagated(onlySpan(), server.last.headers);
+      });
+    }
   });
 
   /** captureAll: the request body as sent, the raw response text, a request header. */
