@@ -49,11 +49,16 @@ import { axios, finishedSpans, instrumentation, resetInstrumentation, tracer } f
 /** The file `require('axios')` loads from TEST_AXIOS_DIR (or the project). */
 const AXIOS_MAIN = require.resolve('axios', process.env.TEST_AXIOS_DIR ? { paths: [process.env.TEST_AXIOS_DIR] } : undefined);
 
-/** The version of the package the loaded axios came from: axios 0.21 has no `axios.VERSION`. */
-function loadedAxiosVersion(): string {
+/** The folder of the package the loaded axios came from. */
+function loadedAxiosPackage(): string {
   let dir = path.dirname(AXIOS_MAIN);
   while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  return dir;
+}
+
+/** axios 0.21 has no `axios.VERSION`. */
+function loadedAxiosVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(loadedAxiosPackage(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 const VERSION: string = (axios as { VERSION?: string }).VERSION ?? loadedAxiosVersion();
@@ -80,15 +85,15 @@ const HAS_FETCH_ADAPTER = atLeast(VERSION, '1.7.0');
 const HAS_SIGNAL = !IS_0X || atLeast(VERSION, '0.22.0');
 /** The http adapter hands `config.beforeRedirect` to follow-redirects (0.21 does not): the per-hop spans need it. */
 const HANDS_BEFORE_REDIRECT = !IS_0X || httpAdapterSource().includes('config.beforeRedirect');
-/** beforeRedirect is given the 3xx response: 0.30 and later 0.x call it with the next hop's options only. */
-const HOP_STATUS_SEEN = !IS_0X || !httpAdapterSource().includes('beforeRedirects.config(options)');
+/** beforeRedirect is given the 3xx response (0.30 to 0.35 and early 1.x call it with the next hop's options only). */
+const HOP_STATUS_SEEN = !httpAdapterSource().includes('beforeRedirects.config(options)');
 const HAS_AXIOS_HEADERS = typeof (axios as { AxiosHeaders?: unknown }).AxiosHeaders === 'function';
 /** How a config chooses the http adapter: by name on 1.x, the function itself (the Node default) on 0.x. */
 const HTTP_ADAPTER: unknown = IS_0X ? axios.defaults.adapter : 'http';
 
+/** The source of the http adapter (1.x ships lib/ beside its bundles). */
 function httpAdapterSource(): string {
-  const file = require.resolve('axios/lib/adapters/http.js', { paths: [path.dirname(AXIOS_MAIN)] });
-  return fs.readFileSync(file, 'utf8');
+  return fs.readFileSync(path.join(loadedAxiosPackage(), 'lib', 'adapters', 'http.js'), 'utf8');
 }
 
 /** What the server answers at /raw-json: spaced out, so the parsed-and-re-serialised text differs from it. */
