@@ -10,13 +10,11 @@
 
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as path from 'path';
-import * as esbuild from 'esbuild';
 import { Browser, chromium, Page } from 'playwright-core';
 
 import { defaultHandler, TestServer } from '../support/server';
+import { bundleBrowserPage } from './bundle';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SPAN_STATUS_ERROR = 2;
 
@@ -28,21 +26,10 @@ interface Outcome {
 }
 
 async function bundlePage(): Promise<string> {
-  const result = await esbuild.build({
-    entryPoints: [path.join(ROOT, 'test/browser/page-axios-0x.js')],
-    absWorkingDir: ROOT,
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2020',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const inputs = Object.keys(result.metafile.inputs);
+  const { text, inputs } = await bundleBrowserPage('page-axios-0x.js');
   assert.ok(inputs.includes('node_modules/axios-0.35.0/lib/adapters/xhr.js'), "the page bundles axios 0.x's xhr adapter");
   assert.ok(!inputs.includes('node_modules/axios-0.35.0/lib/adapters/http.js'), 'and not its http adapter');
-  return result.outputFiles[0].text;
+  return text;
 }
 
 describe('axios 0.x in a real browser (headless Chromium): the xhr adapter, through manuallyInstrument()', function () {
