@@ -17,6 +17,7 @@ import {
 import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
+  InstrumentationNodeModuleFile,
   isWrapped,
   safeExecuteInTheMiddle,
 } from '@opentelemetry/instrumentation';
@@ -28,6 +29,11 @@ import {
 import type { AxiosRequestConfig, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 
 import {
+  adapterFor,
+  AXIOS_0X_CORE_FILE,
+  AXIOS_0X_VERSIONS,
+  AXIOS_1X_VERSIONS,
+  axiosCoreModule,
   AxiosInstanceLike,
   AxiosModule,
   AxiosPrototype,
@@ -67,7 +73,7 @@ import { AdapterHeaders, InjectedHeader, injectTraceHeaders, restoreHeaders } fr
 import { RequestUrl, requestUrlString } from './url';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
-export const SUPPORTED_AXIOS_VERSIONS = ['>=1.5.0 <2'];
+export const SUPPORTED_AXIOS_VERSIONS = [AXIOS_0X_VERSIONS, AXIOS_1X_VERSIONS];
 
 // `suppressTracing()` of @opentelemetry/core sets this key. Context keys are
 // `Symbol.for(description)`, so this is the same key without a dependency on
@@ -190,7 +196,10 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
    * Traces a copy of axios that no module-load hook can see: one inlined by a
    * bundler, one loaded where require and import hooks do not exist (browsers,
    * ESM on Bun and Deno), or one imported before the SDK was set up. Pass the
-   * axios default export (or any object carrying `Axios` and `getAdapter`).
+   * axios default export (or any object carrying `Axios` and `getAdapter`, or
+   * on axios 0.x `Axios` and `defaults`). axios 0.x bound its default export's
+   * own call (`axios(config)`, `axios.request(config)`) when it loaded, out of
+   * reach here: those two forms are traced only through the module hook.
    * The copy is patched now if the instrumentation is enabled, else when it
    * is; disable() and enable() reach it like any other. Calling it again, or
    * for a copy the module hook already patched, changes nothing.
@@ -198,7 +207,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   manuallyInstrument(axios: unknown): void {
     const axiosModule = findAxiosModule(axios);
     if (!axiosModule) {
-      this._diag.warn('manuallyInstrument() was given something that is not axios 1.x; nothing was patched');
+      this._diag.warn('manuallyInstrument() was given something that is not axios (0.21.4 or later); nothing was patched');
       return;
     }
     this._rememberAxiosCopy(axiosModule);
@@ -253,7 +262,16 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
         'axios',
         SUPPORTED_AXIOS_VERSIONS,
         (moduleExports) => this._patchAxios(moduleExports),
-        () => this._unpatchAll()
+        () => this._unpatchAll(),
+        [
+          // Before lib/axios.js binds the default export to `request`.
+          new InstrumentationNodeModuleFile(
+            AXIOS_0X_CORE_FILE,
+            [AXIOS_0X_VERSIONS],
+            (axiosClass) => this._patchAxiosCore(axiosClass),
+            () => this._unpatchAll()
+          ),
+        ]
       ),
     ];
   }
@@ -263,7 +281,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   private _patchAxios<T>(moduleExports: T): T {
     const axiosModule = findAxiosModule(moduleExports);
     if (!axiosModule) {
-      this._diag.debug('axios was loaded but its exports do not look like axios 1.x; not patched');
+      this._diag.debug('axios was loaded but its exports do not look like axios; not patched');
       return moduleExports;
     }
     this._rememberAxiosCopy(axiosModule);
@@ -273,9 +291,23 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     return moduleExports;
   }
 
+  /** axios 0.x's lib/core/Axios.js, loaded before its package: patched now, so the default export binds the patched `request`. */
+  private _patchAxiosCore<T>(axiosClass: T): T {
+    const axiosModule = axiosCoreModule(axiosClass);
+    if (axiosModule) {
+      this._rememberAxiosCopy(axiosModule);
+      this._patchAllCopies();
+    }
+    return axiosClass;
+  }
+
   private _rememberAxiosCopy(axiosModule: AxiosModule): void {
     this._knownAxiosCopies ??= new Map();
-    this._knownAxiosCopies.set(axiosModule.Axios.prototype, axiosModule);
+    const { prototype } = axiosModule.Axios;
+    const known = this._knownAxiosCopies.get(prototype);
+    // A 0.x copy first seen through lib/core/Axios.js: its wrapper holds that record, which gets the package's defaults.
+    if (known && known !== axiosModule) known.defaults ??= axiosModule.defaults;
+    else this._knownAxiosCopies.set(prototype, axiosModule);
   }
 
   private _patchAllCopies(): void {
@@ -300,7 +332,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const instrumentation = this;
     return function tracedRequest(this: AxiosInstanceLike, configOrUrl?: unknown, config?: unknown) {
       const parentContext = context.active();
-      if (parentContext.getValue(SUPPRESS_TRACING_KEY) === true) {
+      // axios 0.x's default export keeps the wrapper it was bound to after disable().
+      if (!instrumentation._patching || parentContext.getValue(SUPPRESS_TRACING_KEY) === true) {
         return original.apply(this, arguments as unknown as [unknown, unknown]);
       }
       // The same reading of the arguments as axios' own (`axios(url, config)`).
@@ -362,7 +395,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
    */
   private _onRequestDispatched(state: RequestState, config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
     const { axiosModule } = state;
-    const adapter = axiosModule.getAdapter(state.chosenAdapter || axiosModule.defaults?.adapter, config);
+    const adapter = adapterFor(axiosModule, state.chosenAdapter, config);
     // Called again: axios was handed this adapter in a config it gave back
     // (`response.config`) while the instrumentation was disabled. That request
     // is untraced, like every other one made then.

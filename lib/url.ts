@@ -145,11 +145,13 @@ function hasParams(params: unknown): boolean {
 
 /**
  * The URL axios will request, as a string: baseURL joined, params serialised,
- * as the adapter builds it. Without params, the path is joined here as axios
- * joins it; with params, axios' own `getUri` serialises them (with the config's
- * paramsSerializer), given only the keys that shape the URL: getUri merges
+ * as the adapter builds it. The path is joined here as axios joins it; with
+ * params, axios' own `getUri` serialises them (with the config's
+ * paramsSerializer), given only the keys that shape the query: getUri merges
  * whatever it gets with the defaults, and merging a whole config on every
- * request costs more than the rest of the span. Undefined when getUri throws.
+ * request costs more than the rest of the span. (It is handed the joined path,
+ * not baseURL: axios 0.21's getUri leaves baseURL out.) Undefined when getUri
+ * throws.
  */
 export function requestUrlString(
   getUri: GetUri,
@@ -157,20 +159,21 @@ export function requestUrlString(
   defaults: UrlConfig = {},
   cache?: RequestUrlCache
 ): string | undefined {
+  const baseURL = config.baseURL !== undefined ? config.baseURL : defaults.baseURL;
+  const allowAbsoluteUrls = config.allowAbsoluteUrls !== undefined ? config.allowAbsoluteUrls : defaults.allowAbsoluteUrls;
+  const path =
+    cache && typeof baseURL === 'string' && typeof config.url === 'string' && allowAbsoluteUrls !== false
+      ? cache.fullPath(baseURL, config.url)
+      : fullPath(baseURL, config.url, allowAbsoluteUrls);
   if (hasParams(config.params) || hasParams(defaults.params)) {
     try {
-      const uri: unknown = getUri.call({ defaults: urlParts(defaults) }, urlParts(config));
+      const uri: unknown = getUri.call({ defaults: queryParts(defaults) }, { url: path, ...queryParts(config) });
       return typeof uri === 'string' ? uri : undefined;
     } catch {
       return undefined;
     }
   }
-  const baseURL = config.baseURL !== undefined ? config.baseURL : defaults.baseURL;
-  const allowAbsoluteUrls = config.allowAbsoluteUrls !== undefined ? config.allowAbsoluteUrls : defaults.allowAbsoluteUrls;
-  if (cache && typeof baseURL === 'string' && typeof config.url === 'string' && allowAbsoluteUrls !== false) {
-    return cache.fullPath(baseURL, config.url);
-  }
-  return fullPath(baseURL, config.url, allowAbsoluteUrls);
+  return path;
 }
 
 function parseUrl(href: string): URL | undefined {
@@ -181,14 +184,8 @@ function parseUrl(href: string): URL | undefined {
   }
 }
 
-function urlParts(config: UrlConfig): UrlConfig {
-  return {
-    baseURL: config.baseURL,
-    url: config.url,
-    params: config.params,
-    paramsSerializer: config.paramsSerializer,
-    allowAbsoluteUrls: config.allowAbsoluteUrls,
-  };
+function queryParts(config: UrlConfig): UrlConfig {
+  return { params: config.params, paramsSerializer: config.paramsSerializer };
 }
 
 function redactQuery(search: string, redaction: QueryRedaction): string {

@@ -4,9 +4,10 @@
  */
 
 // `npm run test:versions`: the project's own node_modules holds one axios, but
-// the instrumentation claims '>=1.5.0 <2', and axios changed the internals it
-// patches inside that range (`_request` from 1.6.6, the fetch adapter from
-// 1.7.0). This script installs several axios versions side by side, each in a
+// the instrumentation claims '>=0.21.4 <1' and '>=1.5.0 <2', and axios changed
+// the internals it patches inside them (0.x: adapters are functions and the
+// default export is bound at load; `_request` from 1.6.6, the fetch adapter
+// from 1.7.0). This script installs several axios versions side by side, each in a
 // temp folder (never into node_modules), and runs the version-adaptive smoke
 // test (test/versions/smoke.test.ts) once per version with TEST_AXIOS_DIR
 // pointing test/support/telemetry.ts at that copy. It prints one line per
@@ -29,7 +30,11 @@ const ROOT = path.resolve(__dirname, '..');
 
 /** Each one marks a change in what the instrumentation patches or sees. */
 const DEFAULT_VERSIONS = [
-  ['1.5.0', 'oldest supported'],
+  ['0.21.4', 'oldest supported 0.x: no signal, no beforeRedirect'],
+  ['0.27.2', 'first AxiosError, beforeRedirect given the 3xx'],
+  ['0.30.x', 'beforeRedirect given the next hop only'],
+  ['0.35.0', 'newest 0.x'],
+  ['1.5.0', 'oldest supported 1.x'],
   ['1.6.5', 'last without _request'],
   ['1.6.6', 'first with _request'],
   ['1.7.0', 'first fetch adapter'],
@@ -38,6 +43,8 @@ const DEFAULT_VERSIONS = [
 ];
 
 const SMOKE_TEST = path.join('test', 'versions', 'smoke.test.js');
+/** What the tests that check a capability the version lacks are called (a named exclusion, not a skip). */
+const EXCLUDED_PREFIX = 'excluded, ';
 /** The describe block of smoke.test.ts whose tests use the fetch adapter. */
 const FETCH_SUITE = 'fetch adapter (axios >= 1.7.0)';
 const FIRST_FETCH_VERSION = '1.7.0';
@@ -150,7 +157,8 @@ async function runSmoke(buildDir, axiosDir, reportDir) {
   }
   const fetchPassed = result.passes.filter((test) => test.fullTitle.includes(FETCH_SUITE)).length;
   const fetchFailed = result.failures.filter((test) => test.fullTitle.includes(FETCH_SUITE)).length;
-  return { passed: result.stats.passes, failed, failures, fetchPassed, fetchFailed };
+  const excluded = result.passes.filter((test) => test.title.startsWith(EXCLUDED_PREFIX)).map((test) => test.title);
+  return { passed: result.stats.passes, failed, failures, fetchPassed, fetchFailed, excluded };
 }
 
 function fetchColumn(version, result) {
@@ -199,7 +207,9 @@ async function main() {
         result.failures.push(error.message);
       }
       const verdict = result.failed === 0 ? 'ok' : 'FAILED';
-      console.log(`axios ${result.version} (${why}): ${verdict}, ${result.passed} passed, ${result.failed} failed`);
+      const excluded = result.excluded?.length ?? 0;
+      console.log(`axios ${result.version} (${why}): ${verdict}, ${result.passed} passed (${excluded} of them checks of an exclusion), ${result.failed} failed`);
+      for (const title of result.excluded ?? []) console.log(`    ${title.split(':')[0]}`);
       for (const failure of result.failures) console.log(indent(failure));
     }
   } finally {
@@ -209,11 +219,12 @@ async function main() {
   }
 
   console.log('');
-  console.log('| axios version | tests passed | failed | fetch adapter covered |');
-  console.log('|---|---|---|---|');
+  console.log('| axios version | tests passed | failed | exclusions checked | fetch adapter covered |');
+  console.log('|---|---|---|---|---|');
   for (const result of results) {
     const label = result.version ? `${result.version} (${result.why})` : `axios@${result.spec} (${result.why})`;
-    console.log(`| ${label} | ${result.passed} | ${result.failed} | ${fetchColumn(result.version ?? '0.0.0', result)} |`);
+    const exclusions = (result.excluded ?? []).map((title) => title.slice(EXCLUDED_PREFIX.length).split(':')[0]).join('; ') || '-';
+    console.log(`| ${label} | ${result.passed} | ${result.failed} | ${exclusions} | ${fetchColumn(result.version ?? '0.0.0', result)} |`);
   }
   const passed = results.reduce((sum, result) => sum + result.passed, 0);
   const failed = results.reduce((sum, result) => sum + result.failed, 0);

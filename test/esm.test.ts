@@ -31,6 +31,8 @@ const builtPackage = path.join(projectRoot, 'dist', 'index.js');
 // (Node 20 to 26 alike); a child is killed after this, which only a hung child reaches.
 const CHILD_TIMEOUT_MS = 20000;
 const SPAN_LINE = 'SPAN ';
+/** axios 0.x, installed under this alias by package.json. */
+const AXIOS_0X_PACKAGE = 'axios-0.35.0';
 const FACT_LINE = 'FACT ';
 
 /**
@@ -82,6 +84,17 @@ const FIXTURES: Record<string, string> = {
   'esm-app.mjs': `
 import axios from 'axios';
 await axios.get(process.argv[2] + '/esm');
+`,
+
+  // axios 0.x, a CommonJS package, imported by an ESM app (from app-0x/, whose node_modules holds it).
+  'app-0x/esm-0x-app.mjs': `
+import axios from 'axios';
+${FACT}
+fact('axios version', axios.VERSION);
+const origin = process.argv[2];
+await axios({ url: origin + '/0x/default-export' });
+await axios.get(origin + '/0x/get');
+await axios.create().get(origin + '/0x/instance');
 `,
 
   // Both copies of axios in one process, traced, then disabled, then enabled again.
@@ -184,6 +197,9 @@ describe('ESM: `import axios` is traced when the loader hook is registered first
     // package itself the way an application does: node_modules up the tree, and
     // the package's own name through its package.json "exports".
     fixtureDir = fs.mkdtempSync(path.join(outDir, 'esm-fixtures-'));
+    fs.mkdirSync(fixture('app-0x'));
+    // A copy, not a link: the module hooks know axios by the folder it is loaded from.
+    fs.cpSync(path.join(projectRoot, 'node_modules', AXIOS_0X_PACKAGE), fixture('app-0x/node_modules/axios'), { recursive: true });
     for (const [name, source] of Object.entries(FIXTURES)) fs.writeFileSync(fixture(name), source);
   });
   after(async () => {
@@ -222,6 +238,15 @@ describe('ESM: `import axios` is traced when the loader hook is registered first
     const spanId = /^\s*id: '([0-9a-f]{16})'/m.exec(stdout)?.[1];
     assert.ok(traceId && spanId, `a span with its ids was printed:\n${stdout}`);
     assert.match(stdout, new RegExp(`GET /get -> 200; the server received traceparent 00-${traceId}-${spanId}-01`));
+  });
+
+  it('axios 0.x (CommonJS) imported by an ESM app: every call form, the default export included, one span each, propagated', async () => {
+    const { spans, facts } = await runNodeForSpans(['--import', fixture('register.mjs'), fixture('app-0x/esm-0x-app.mjs'), server.origin]);
+    assert.strictEqual(facts.get('axios version'), '0.35.0');
+    assertTracedOnce(spans, '/0x/default-export');
+    assertTracedOnce(spans, '/0x/get');
+    assertTracedOnce(spans, '/0x/instance');
+    assert.strictEqual(spans.length, 3, 'no other span');
   });
 
   describe('an app that loads both the ESM and the CommonJS copy of axios', () => {

@@ -186,7 +186,12 @@ describe('identity: the names and versions the instrumentation reports', () => {
 
     assert.strictEqual(definition.name, 'axios');
     assert.deepStrictEqual(definition.supportedVersions, SUPPORTED_AXIOS_VERSIONS);
-    assert.deepStrictEqual(SUPPORTED_AXIOS_VERSIONS, ['>=1.5.0 <2']);
+    assert.deepStrictEqual(SUPPORTED_AXIOS_VERSIONS, ['>=0.21.4 <1', '>=1.5.0 <2']);
+    // axios 0.x binds its default export to `request` when lib/axios.js runs: its core file is patched first.
+    assert.deepStrictEqual(
+      definition.files.map((file) => [file.name, file.supportedVersions]),
+      [['axios/lib/core/Axios.js', ['>=0.21.4 <1']]]
+    );
     // semver comes with @opentelemetry/instrumentation, which uses it for this very check.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const semver: { satisfies(version: string, range: string): boolean } = require('semver');

@@ -15,14 +15,12 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as http from 'http';
-import * as path from 'path';
 import * as zlib from 'zlib';
-import * as esbuild from 'esbuild';
 import { Browser, chromium, Page } from 'playwright-core';
 
 import { closedPort, Handler, ReceivedRequest, TestServer } from '../support/server';
+import { bundleBrowserPage } from './bundle';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 const SPAN_STATUS_ERROR = 2;
@@ -61,29 +59,13 @@ interface RequestOptions {
   underParent?: boolean;
 }
 
-/**
- * The page bundled as an application's bundler would. page.js lies inside the
- * package, where its name refers to itself: esbuild resolves it through its
- * package.json (the exports' browser condition, then the browser field), as
- * from an application's node_modules.
- */
+/** The page bundled as an application's bundler would (test/browser/bundle.ts). */
 async function bundlePage(): Promise<string> {
-  const result = await esbuild.build({
-    entryPoints: [path.join(ROOT, 'test/browser/page.js')],
-    absWorkingDir: ROOT,
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2020',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const inputs = Object.keys(result.metafile.inputs);
+  const { text, inputs } = await bundleBrowserPage('page.js');
   assert.ok(inputs.includes('dist/esm/index.js'), "the page bundles the ESM build, as the exports' browser condition says");
   assert.ok(inputs.includes('dist/esm/platform/browser/index.js'), 'the page bundles the browser platform');
   assert.ok(!inputs.some((input) => /^dist\/(esm\/)?platform\/node\//.test(input)), 'the page bundles nothing of the Node platform');
-  return result.outputFiles[0].text;
+  return text;
 }
 
 /**
