@@ -5,4 +5,4 @@
 
 export { environmentVariable } from './environment';
 export { copyText, decodeBytes } from './text';
-export { absoluteRequestUrl, tracePropagationFilter, transportDecodedBody } from './requests';
+export { absoluteRequestUrl, tracePropagationFilter, transportDecodedBody, transportRecordsDuration } from './requests';
