@@ -52,7 +52,7 @@ import { ResolvedCapture, resolveConfig } from './config';
 import { captureRequestHeaders, captureResponseHeaders, readHeader, sentHeadersSource } from './headers';
 import { jsonBodyAttribute, logfireJsonSchema } from './logfire';
 import { ClientMetrics, collectMetricAttributes } from './metrics';
-import { absoluteRequestUrl, transportDecodedBody, transportRecordsDuration } from './platform';
+import { absoluteRequestUrl, checkEsmSetup, transportDecodedBody, transportRecordsDuration } from './platform';
 import { ATTR_HTTP_REQUEST_BODY_SIZE, ATTR_LOGFIRE_JSON_SCHEMA } from './semconv';
 import {
   applyFailure,
@@ -179,6 +179,10 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   declare private _knownAxiosCopies: Map<AxiosPrototype, AxiosModule> | undefined;
   /** Whether the copies are to be patched: enable() and disable() of the base class keep no flag we can read everywhere. */
   declare private _patching: boolean;
+  /** A copy was handed over with manuallyInstrument(). */
+  declare private _handedOver: boolean;
+  /** The ESM set-up was checked (once, after the first enable()). */
+  declare private _checkedEsmSetup: boolean;
 
   constructor(config: AxiosInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -199,6 +203,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       this._diag.warn('manuallyInstrument() was given something that is not axios 1.x; nothing was patched');
       return;
     }
+    this._handedOver = true;
     this._rememberAxiosCopy(axiosModule);
     if (this._patching) this._patchAllCopies();
   }
@@ -210,6 +215,11 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     if (typeof super.enable === 'function') super.enable();
     this._patching = true;
     this._patchAllCopies();
+    if (!this._checkedEsmSetup) {
+      // Once, after the first enable(): an ES module application's axios that cannot be traced as set up.
+      this._checkedEsmSetup = true;
+      checkEsmSetup(() => this._handedOver, (message) => this._diag.warn(message));
+    }
   }
 
   override disable(): void {

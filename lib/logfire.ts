@@ -14,13 +14,13 @@
 import type { Attributes } from '@opentelemetry/api';
 
 import type { BodyAttributeNames } from './body';
+import { FORM_CONTENT_TYPE } from './scrubbing';
 
 /** A single JSON document: `application/json`, `text/json` and the `+json` types, not NDJSON nor JSON sequences. */
 const JSON_DOCUMENT_TYPE = /^\s*(?:application|text)\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
-const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;
 
 export function isFormContentType(contentType: string | undefined): boolean {
-  return contentType !== undefined && FORM_TYPE.test(contentType);
+  return contentType !== undefined && FORM_CONTENT_TYPE.test(contentType);
 }
 
 /**
@@ -53,9 +53,7 @@ export function jsonBodyAttribute(
   return contentType !== undefined && JSON_DOCUMENT_TYPE.test(contentType) ? names.content : undefined;
 }
 
-/** Logfire's JSON-schema hint naming these attributes as JSON objects. */
+/** Logfire's JSON-schema hint naming these attributes (our own names: nothing to escape) as JSON objects. */
 export function logfireJsonSchema(jsonAttributes: readonly string[]): string {
-  const properties: Record<string, { type: 'object' }> = {};
-  for (const name of jsonAttributes) properties[name] = { type: 'object' };
-  return JSON.stringify({ type: 'object', properties });
+  return `{"type":"object","properties":{${jsonAttributes.map((name) => `"${name}":{"type":"object"}`).join()}}}`;
 }

@@ -3,15 +3,25 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-import { channel } from 'diagnostics_channel';
-import * as http from 'http';
-import * as https from 'https';
 import { isWrapped } from '@opentelemetry/instrumentation';
 
+// Node's modules through `process.getBuiltinModule` (Node >= 20.16), not
+// imports: the Node platform stays free of module imports, which a bundler
+// would have to resolve.
+type DiagnosticsChannel = typeof import('diagnostics_channel');
+type HttpModule = typeof import('http');
+
+function builtin<T>(name: string): T | undefined {
+  const getBuiltinModule = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  return typeof getBuiltinModule === 'function' ? (getBuiltinModule(name) as T) : undefined;
+}
+
+const http = builtin<HttpModule>('http');
+const https = builtin<HttpModule>('https');
 // `@opentelemetry/instrumentation-undici` learns of every request of Node's
 // fetch from this channel of undici's, and records its own
 // `http.client.request.duration` for each one, traced or suppressed alike.
-const undiciRequestCreated = channel('undici:request:create');
+const undiciRequestCreated = builtin<DiagnosticsChannel>('diagnostics_channel')?.channel('undici:request:create');
 
 /**
  * Whether an OpenTelemetry instrumentation of the transport records
@@ -26,6 +36,6 @@ const undiciRequestCreated = channel('undici:request:create');
  */
 export function transportRecordsDuration(viaHttpAdapter: boolean, sentRequest: unknown): boolean {
   if (sentRequest === undefined || sentRequest === null) return false;
-  if (viaHttpAdapter) return isWrapped(http.request) || isWrapped(https.request);
-  return typeof Request === 'function' && sentRequest instanceof Request && undiciRequestCreated.hasSubscribers;
+  if (viaHttpAdapter) return isWrapped(http?.request) || isWrapped(https?.request);
+  return typeof Request === 'function' && sentRequest instanceof Request && undiciRequestCreated?.hasSubscribers === true;
 }
