@@ -318,8 +318,7 @@ describe('Under Logfire JS (@pydantic/logfire-node): CommonJS and ESM apps expor
     const run = await runApp([fixture('readme.mjs')], logfireEnv());
     assert.strictEqual(run.spans.filter((span) => span.scope === PACKAGE_NAME).length, 0);
     assert.ok(run.spans.some((span) => span.name === 'checkout {order}'), 'the logfire.span itself was exported');
-    // (instrumentation-undici still traces the fetch adapter's request: it listens to undici, hooks no module.)
-    assert.ok(server.received.every((request) => !run.spans.some((span) => span.scope === PACKAGE_NAME && String(request.headers.traceparent).includes(span.spanId))));
+    assert.strictEqual(server.received.length, ATTEMPTS, 'the requests went out all the same');
     assert.match(run.child.stderr, /manuallyInstrument\(axios\)/, 'the warning names the way out');
   });
 

@@ -84,6 +84,16 @@ const AGGREGATION_TEMPORALITY_DELTA = 1;
 
 type Decoded = Record<string, unknown>;
 
+/** The items of an export request (spans, metrics), with the name of the instrumentation scope of each group. */
+function* itemsByScope(request: Decoded, resourceKey: string, scopeKey: string, itemKey: string): Generator<[string, Decoded[]]> {
+  for (const resource of (request[resourceKey] ?? []) as Decoded[]) {
+    for (const group of (resource[scopeKey] ?? []) as Decoded[]) {
+      const scope = ((group.scope as Decoded | undefined)?.name as string | undefined) ?? '';
+      yield [scope, (group[itemKey] ?? []) as Decoded[]];
+    }
+  }
+}
+
 export class OtlpReceiver {
   readonly spans: ReceivedSpan[] = [];
   /**
@@ -163,21 +173,18 @@ export class OtlpReceiver {
   private receiveTraces(body: Buffer): void {
     const type = collector.trace.v1.ExportTraceServiceRequest;
     const request = type.toObject(type.decode(body), TO_OBJECT);
-    for (const resourceSpans of (request.resourceSpans ?? []) as Decoded[]) {
-      for (const scopeSpans of (resourceSpans.scopeSpans ?? []) as Decoded[]) {
-        const scope = ((scopeSpans.scope as Decoded | undefined)?.name as string | undefined) ?? '';
-        for (const span of (scopeSpans.spans ?? []) as Decoded[]) {
-          this.spans.push({
-            scope,
-            name: span.name as string,
-            kind: span.kind as number,
-            traceId: hexId(span.traceId),
-            spanId: hexId(span.spanId),
-            parentSpanId: hexId(span.parentSpanId),
-            statusCode: ((span.status as Decoded | undefined)?.code as number | undefined) ?? 0,
-            attributes: plainAttributes(span.attributes as OtlpKeyValue[] | undefined),
-          });
-        }
+    for (const [scope, spans] of itemsByScope(request, 'resourceSpans', 'scopeSpans', 'spans')) {
+      for (const span of spans) {
+        this.spans.push({
+          scope,
+          name: span.name as string,
+          kind: span.kind as number,
+          traceId: hexId(span.traceId),
+          spanId: hexId(span.spanId),
+          parentSpanId: hexId(span.parentSpanId),
+          statusCode: ((span.status as Decoded | undefined)?.code as number | undefined) ?? 0,
+          attributes: plainAttributes(span.attributes as OtlpKeyValue[] | undefined),
+        });
       }
     }
   }
@@ -185,23 +192,20 @@ export class OtlpReceiver {
   private receiveMetrics(body: Buffer): void {
     const type = collector.metrics.v1.ExportMetricsServiceRequest;
     const request = type.toObject(type.decode(body), TO_OBJECT);
-    for (const resourceMetrics of (request.resourceMetrics ?? []) as Decoded[]) {
-      for (const scopeMetrics of (resourceMetrics.scopeMetrics ?? []) as Decoded[]) {
-        const scope = ((scopeMetrics.scope as Decoded | undefined)?.name as string | undefined) ?? '';
-        for (const metric of (scopeMetrics.metrics ?? []) as Decoded[]) {
-          const histogram = metric.histogram as { dataPoints?: Decoded[]; aggregationTemporality?: number } | undefined;
-          for (const point of histogram?.dataPoints ?? []) {
-            const attributes = plainAttributes(point.attributes as OtlpKeyValue[] | undefined);
-            const key = JSON.stringify([scope, metric.name, Object.entries(attributes).sort()]);
-            const earlier = this.series.get(key);
-            const count = Number(point.count);
-            this.series.set(key, {
-              scope,
-              metric: metric.name as string,
-              count: histogram?.aggregationTemporality === AGGREGATION_TEMPORALITY_DELTA ? (earlier?.count ?? 0) + count : count,
-              attributes,
-            });
-          }
+    for (const [scope, metrics] of itemsByScope(request, 'resourceMetrics', 'scopeMetrics', 'metrics')) {
+      for (const metric of metrics) {
+        const histogram = metric.histogram as { dataPoints?: Decoded[]; aggregationTemporality?: number } | undefined;
+        for (const point of histogram?.dataPoints ?? []) {
+          const attributes = plainAttributes(point.attributes as OtlpKeyValue[] | undefined);
+          const key = JSON.stringify([scope, metric.name, Object.entries(attributes).sort()]);
+          const earlier = this.series.get(key);
+          const count = Number(point.count);
+          this.series.set(key, {
+            scope,
+            metric: metric.name as string,
+            count: histogram?.aggregationTemporality === AGGREGATION_TEMPORALITY_DELTA ? (earlier?.count ?? 0) + count : count,
+            attributes,
+          });
         }
       }
     }
