@@ -492,7 +492,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       this._ourFailure('recording a redirect', error);
     } finally {
       // The hop went out through the http adapter's transport.
-      this._endRequest(state, endedSpan, undefined, undefined, transportRecordsDuration(true, request ?? options));
+      this._endRequest(state, endedSpan, undefined, undefined, request ?? options);
     }
     try {
       const href = typeof options.href === 'string' ? options.href : undefined;
@@ -566,7 +566,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       }
     }
     if (state.redirectsTraced) this._restoreBeforeRedirect(state, config);
-    this._endRequest(state, span, requestBodySize, responseBodySize, transportRecordsDuration(state.viaHttpAdapter, sentRequest));
+    this._endRequest(state, span, requestBodySize, responseBodySize, sentRequest);
   }
 
   /**
@@ -587,7 +587,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     } catch (failure) {
       this._diag.error('failed while recording a failure before dispatch', failure);
     } finally {
-      if (span) this._endRequest(state, span, undefined, undefined, false);
+      if (span) this._endRequest(state, span, undefined, undefined, undefined);
     }
   }
 
@@ -644,13 +644,15 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
    * sizes). The duration is left to the transport's instrumentation when that
    * records it for this attempt (`durationMetric: 'auto'`), so that the attempt
    * is counted once under `http.client.request.duration`.
+   *
+   * @param sentRequest what axios reports as sent; undefined when the attempt never reached the transport
    */
   private _endRequest(
     state: RequestState,
     span: Span,
     requestBodySize: number | undefined,
     responseBodySize: number | undefined,
-    transportRecordedDuration: boolean
+    sentRequest: unknown
   ): void {
     // A hop whose successor's span could not start stays the request's span: it is ended once.
     if (state.endedSpan === span) return;
@@ -659,7 +661,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const durationMillis = performance.now() - state.startTime;
     span.end(millisToHrTime(state.startEpochMillis + durationMillis));
     try {
-      const recordsDuration = !transportRecordedDuration || state.options.durationMetric === 'always';
+      const recordsDuration =
+        state.options.durationMetric === 'always' || !transportRecordsDuration(state.viaHttpAdapter, sentRequest);
       this._metrics.record(
         recordsDuration ? durationMillis / 1000 : undefined,
         state.metricAttributes as Attributes,
