@@ -81,7 +81,7 @@ async function requests(logfire, axios, origin, secrets) {
   await logfire.span('checkout {order}', { order: 42 }, {}, async () => {
     await axios.post(origin + '/json?session_id=' + secrets.sessionQuery,
       { user: 'ann', password: secrets.password, nested: { api_key: secrets.apiKey } },
-      { headers: { Authorization: 'Bearer ' + secrets.bearer } });
+      { headers: { Authorization: 'Bearer ' + secrets.bearer, 'X-Customer-Ref': secrets.customerRef } });
     await axios.post(origin + '/form', new URLSearchParams({ user: 'ann', password: secrets.formPassword }));
     await axios.get(origin + '/status/500').catch(() => undefined);
     await axios.get(origin + '/redirect/1');
@@ -94,6 +94,10 @@ async function requests(logfire, axios, origin, secrets) {
 const ATTEMPTS = 6;
 
 const INSTRUMENTATION_OPTIONS = `{ captureAll: true, bodyAttributeNames: 'logfire' }`;
+/** A pattern of the application's own, for a header no default pattern covers. */
+const EXTRA_PATTERNS = `['customer_ref|customer-ref']`;
+/** The value of that header: not a planted secret, since only some apps give the pattern to this package. */
+const CUSTOMER_REF = secret('customer-ref');
 
 const FIXTURES: Record<string, string> = {
   // CommonJS: configure() with the token and base URL in code.
@@ -104,7 +108,8 @@ logfire.configure({
   token: ${JSON.stringify(WRITE_TOKEN)},
   serviceName: 'axios-cjs',
   advanced: { baseUrl: process.env.RECEIVER_ORIGIN },
-  instrumentations: [new AxiosInstrumentation(${INSTRUMENTATION_OPTIONS})],
+  scrubbing: { extraPatterns: ${EXTRA_PATTERNS} },
+  instrumentations: [new AxiosInstrumentation({ ...${INSTRUMENTATION_OPTIONS}, scrubbing: { extraPatterns: ${EXTRA_PATTERNS} } })],
 });
 const axios = require('axios');
 ${REQUESTS}
@@ -135,6 +140,7 @@ const axiosInstrumentation = new AxiosInstrumentation(${INSTRUMENTATION_OPTIONS}
 logfire.configure({
   serviceName: 'axios-esm',
   diagLogLevel: logfire.DiagLogLevel.WARN,
+  scrubbing: { extraPatterns: ${EXTRA_PATTERNS} },
   instrumentations: [axiosInstrumentation],
 });
 axiosInstrumentation.manuallyInstrument(axios);
@@ -194,7 +200,7 @@ describe('Under Logfire JS (@pydantic/logfire-node): CommonJS and ESM apps expor
   async function runApp(args: string[], env: NodeJS.ProcessEnv = {}): Promise<LogfireRun> {
     const child = await runNode([...args, server.origin], CHILD_TIMEOUT_MS, {
       RECEIVER_ORIGIN: receiver.origin,
-      PLANTED_SECRETS: JSON.stringify(SECRETS),
+      PLANTED_SECRETS: JSON.stringify({ ...SECRETS, customerRef: CUSTOMER_REF }),
       ...env,
     });
     const isPending = (span: ReceivedSpan) => span.attributes['logfire.span_type'] === 'pending_span';
@@ -225,7 +231,11 @@ describe('Under Logfire JS (@pydantic/logfire-node): CommonJS and ESM apps expor
   }
 
   /** Everything the traced apps must show, whichever way they were set up. */
-  function assertTraced({ spans, pendingSpans }: LogfireRun, serviceLabel: string): ReceivedSpan[] {
+  /**
+   * @param patternGivenToUs whether the app gave its extra pattern to this
+   * package (else it gave it to Logfire only, or to no one)
+   */
+  function assertTraced({ spans, pendingSpans }: LogfireRun, serviceLabel: string, patternGivenToUs: boolean): ReceivedSpan[] {
     assert.ok(receiver.paths.includes('/v1/traces') && receiver.paths.includes('/v1/metrics'), `exports: ${receiver.paths}`);
     assert.ok(receiver.authorizations.every((value) => value === WRITE_TOKEN), 'every export carries the write token');
 
@@ -268,6 +278,10 @@ describe('Under Logfire JS (@pydantic/logfire-node): CommonJS and ESM apps expor
     assert.strictEqual(json.attributes[ATTR_HTTP_RESPONSE_STATUS_CODE], 200);
     assert.strictEqual(json.attributes[ATTR_URL_FULL], `${server.origin}/json?session_id=REDACTED`);
     assert.deepStrictEqual(json.attributes['http.request.header.authorization'], ['[REDACTED]']);
+    // Logfire's scrubbing.extraPatterns reaches only its own logfire.* attributes: the app's pattern covers
+    // this header on the axios span only where the app gave it to this package.
+    assert.deepStrictEqual(json.attributes['http.request.header.x-customer-ref'], [patternGivenToUs ? '[REDACTED]' : CUSTOMER_REF]);
+    assert.strictEqual(receiver.sawBytesOf(CUSTOMER_REF), !patternGivenToUs);
     assert.deepStrictEqual(json.attributes['http.response.header.set-cookie'], ['[REDACTED]']);
     assert.deepStrictEqual(JSON.parse(String(json.attributes[ATTR_LOGFIRE_REQUEST_BODY_TEXT])), {
       user: 'ann',
@@ -310,8 +324,8 @@ describe('Under Logfire JS (@pydantic/logfire-node): CommonJS and ESM apps expor
     return clients;
   }
 
-  it('CommonJS, configure() with token and baseUrl: the span tree, the traceparent, Logfire body names, scrubbed, one duration point per attempt', async () => {
-    assertTraced(await runApp([fixture('app.cjs')]), 'CommonJS');
+  it('CommonJS, configure() with token and baseUrl: the span tree, the traceparent, Logfire body names, scrubbed (extra patterns given to both), one duration point per attempt', async () => {
+    assertTraced(await runApp([fixture('app.cjs')]), 'CommonJS', true);
   });
 
   it("ESM as Logfire's README shows, no loader hook: no axios span, and a diag warning says how to trace it", async () => {
@@ -322,15 +336,15 @@ describe('Under Logfire JS (@pydantic/logfire-node): CommonJS and ESM apps expor
     assert.match(run.child.stderr, /manuallyInstrument\(axios\)/, 'the warning names the way out');
   });
 
-  it('ESM with manuallyInstrument(axios) after configure(): traced, as CommonJS', async () => {
+  it("ESM with manuallyInstrument(axios) after configure(): traced, as CommonJS; Logfire's own extraPatterns do not reach the axios span", async () => {
     const run = await runApp([fixture('manual.mjs')], logfireEnv());
-    assertTraced(run, 'ESM, manuallyInstrument');
+    assertTraced(run, 'ESM, manuallyInstrument', false);
     assert.doesNotMatch(run.child.stderr, /manuallyInstrument\(axios\)/, 'no warning once the copy was handed over');
   });
 
   it("ESM with the loader hook registered first (node --import ./hook.mjs): the README's app unchanged is traced", async () => {
     const run = await runApp(['--import', fixture('hook.mjs'), fixture('readme.mjs')], logfireEnv());
-    assertTraced(run, 'ESM, loader hook');
+    assertTraced(run, 'ESM, loader hook', false);
     assert.doesNotMatch(run.child.stderr, /manuallyInstrument\(axios\)/);
   });
 });
