@@ -5,6 +5,7 @@
 
 import type { Attributes } from '@opentelemetry/api';
 
+import { formFieldsJson, isFormContentType } from './logfire';
 import { copyText, decodeBytes } from './platform';
 import type { TextEncodingName } from './platform/text-encoding';
 import type { BodyScrubber } from './scrubbing';
@@ -14,6 +15,8 @@ export interface BodyAttributeNames {
   content: string;
   size: string;
   truncated: string;
+  /** Where a url-encoded form that fits the limit goes, as a JSON object of its fields, instead of `content` (Logfire's names). */
+  form?: string;
 }
 
 const TEXTUAL_CONTENT_TYPE =
@@ -152,7 +155,9 @@ export function bodyAttributes(
     // axios decodes every body to a string unless told otherwise, so an
     // explicitly binary content type here means mojibake: keep only the size.
     if (textual === false) return attributes;
-    if (data.length > limit) {
+    if (names.form !== undefined && data.length <= limit && isFormContentType(contentType)) {
+      attributes[names.form] = formFieldsJson(recordedText(data, contentType, scrub));
+    } else if (data.length > limit) {
       attributes[names.content] = recordedText(truncateText(data, limit), contentType, scrub);
       attributes[names.truncated] = true;
     } else {

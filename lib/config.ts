@@ -19,6 +19,7 @@ import {
   ATTR_HTTP_REQUEST_BODY_SIZE,
   ATTR_HTTP_RESPONSE_BODY_CONTENT,
   ATTR_HTTP_RESPONSE_BODY_SIZE,
+  ATTR_LOGFIRE_REQUEST_BODY_FORM,
   ATTR_LOGFIRE_REQUEST_BODY_TEXT,
   ATTR_LOGFIRE_RESPONSE_BODY_TEXT,
 } from './semconv';
@@ -49,6 +50,8 @@ export interface ResolvedCapture {
   maxBodyLength: number;
   requestBodyNames: BodyAttributeNames;
   responseBodyNames: BodyAttributeNames;
+  /** `bodyAttributeNames: 'logfire'`: JSON bodies are named in Logfire's JSON-schema hint. */
+  logfireJsonHint: boolean;
   /** Rewrites captured body text; undefined with `scrubbing: false`. */
   scrubBody: BodyScrubber | undefined;
   isSensitiveHeader: HeaderMatcher;
@@ -139,12 +142,14 @@ export function resolveConfig(config: AxiosInstrumentationConfig): ResolvedConfi
         content: logfireNames ? ATTR_LOGFIRE_REQUEST_BODY_TEXT : ATTR_HTTP_REQUEST_BODY_CONTENT,
         size: ATTR_HTTP_REQUEST_BODY_SIZE,
         truncated: ATTR_AXIOS_REQUEST_BODY_TRUNCATED,
+        form: logfireNames ? ATTR_LOGFIRE_REQUEST_BODY_FORM : undefined,
       },
       responseBodyNames: {
         content: logfireNames ? ATTR_LOGFIRE_RESPONSE_BODY_TEXT : ATTR_HTTP_RESPONSE_BODY_CONTENT,
         size: ATTR_HTTP_RESPONSE_BODY_SIZE,
         truncated: ATTR_AXIOS_RESPONSE_BODY_TRUNCATED,
       },
+      logfireJsonHint: logfireNames,
       scrubBody: scrubbing && createBodyScrubber(isSensitiveKey),
       isSensitiveHeader,
       queryRedaction,

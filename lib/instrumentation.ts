@@ -57,9 +57,10 @@ import {
 import { millisToHrTime, wallClockMillisAt } from './clock';
 import { ResolvedCapture, resolveConfig } from './config';
 import { captureRequestHeaders, captureResponseHeaders, readHeader, sentHeadersSource } from './headers';
+import { jsonBodyAttribute, logfireJsonSchema } from './logfire';
 import { ClientMetrics, collectMetricAttributes } from './metrics';
-import { absoluteRequestUrl, transportDecodedBody } from './platform';
-import { ATTR_HTTP_REQUEST_BODY_SIZE } from './semconv';
+import { absoluteRequestUrl, checkEsmSetup, transportDecodedBody, transportRecordsDuration } from './platform';
+import { ATTR_HTTP_REQUEST_BODY_SIZE, ATTR_LOGFIRE_JSON_SCHEMA } from './semconv';
 import {
   applyFailure,
   applyResponse,
@@ -135,6 +136,11 @@ class RequestState {
   requestHref: string | undefined = undefined;
   /** The final config the adapter received. */
   config: InternalAxiosRequestConfig | undefined = undefined;
+  /** The request went to axios' http adapter (whose transport is Node's http and https). */
+  viaHttpAdapter = false;
+  /** The body attributes of `jsonBodiesSpan` named in Logfire's JSON-schema hint (`bodyAttributeNames: 'logfire'`). */
+  jsonBodies: string[] | undefined = undefined;
+  jsonBodiesSpan: Span | undefined = undefined;
 
   constructor(
     readonly axiosModule: AxiosModule,
@@ -187,6 +193,10 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   declare private _knownAxiosCopies: Map<AxiosPrototype, AxiosModule> | undefined;
   /** Whether the copies are to be patched: enable() and disable() of the base class keep no flag we can read everywhere. */
   declare private _patching: boolean;
+  /** A copy was handed over with manuallyInstrument(). */
+  declare private _handedOver: boolean;
+  /** The ESM set-up was checked (once, after the first enable()). */
+  declare private _checkedEsmSetup: boolean;
 
   constructor(config: AxiosInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -210,6 +220,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       this._diag.warn('manuallyInstrument() was given something that is not axios (0.21.4 or later); nothing was patched');
       return;
     }
+    this._handedOver = true;
     this._rememberAxiosCopy(axiosModule);
     if (this._patching) this._patchAllCopies();
   }
@@ -221,6 +232,11 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     if (typeof super.enable === 'function') super.enable();
     this._patching = true;
     this._patchAllCopies();
+    if (!this._checkedEsmSetup) {
+      // Once, after the first enable(): an ES module application's axios that cannot be traced as set up.
+      this._checkedEsmSetup = true;
+      checkEsmSetup(() => this._handedOver, (message) => this._diag.warn(message));
+    }
   }
 
   override disable(): void {
@@ -409,8 +425,9 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       state.span?.end();
     }
     if (!transportContext) return adapter(config);
+    state.viaHttpAdapter = adapter === httpAdapterOf(axiosModule);
     // Only the http adapter shows us its redirects (fetch and xhr follow them out of sight).
-    if (config.maxRedirects !== 0 && adapter === httpAdapterOf(axiosModule)) {
+    if (config.maxRedirects !== 0 && state.viaHttpAdapter) {
       try {
         this._traceRedirects(state, config);
       } catch (error) {
@@ -458,7 +475,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     }
     if (capture.requestBody && span.isRecording()) {
       try {
-        this._captureBody(capture, span, config.data, config.headers, capture.requestBodyNames);
+        this._captureBody(state, span, config.data, config.headers, capture.requestBodyNames);
       } catch (error) {
         this._ourFailure('capturing the request body', error);
       }
@@ -522,7 +539,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
 
   /** The redirect is followed: end the hop's span, start the next hop's and send that hop in its context. */
   private _onRedirected(state: RequestState, options: RedirectOptions): void {
-    this._endRequest(state, state.span as Span, undefined, undefined);
+    // The hop went out through the http adapter's transport.
+    this._endRequest(state, state.span as Span, undefined, undefined, options);
     try {
       const href = typeof options.href === 'string' ? options.href : undefined;
       const span = this._openSpan(state, normaliseMethod(options.method), href, performance.now());
@@ -576,7 +594,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
         if (capture.requestBody && sentBodySize !== undefined) span.setAttribute(ATTR_HTTP_REQUEST_BODY_SIZE, sentBodySize);
         if (capture.responseBody && answerBody && answerBody.status >= capture.responseBodyMinStatus) {
           const decodedByFetch = transportDecodedBody(answerBody.request);
-          this._captureBody(capture, span, answerBody.data, answerBody.headers, capture.responseBodyNames, decodedByFetch);
+          this._captureBody(state, span, answerBody.data, answerBody.headers, capture.responseBodyNames, decodedByFetch);
         }
       }
     } catch (failure) {
@@ -598,7 +616,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       }
     }
     if (state.redirectsTraced) this._restoreBeforeRedirect(state, config);
-    this._endRequest(state, span, requestBodySize, responseBodySize);
+    this._endRequest(state, span, requestBodySize, responseBodySize, sentRequest);
   }
 
   /**
@@ -619,7 +637,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     } catch (failure) {
       this._diag.error('failed while recording a failure before dispatch', failure);
     } finally {
-      if (span) this._endRequest(state, span, undefined, undefined);
+      if (span) this._endRequest(state, span, undefined, undefined, undefined);
     }
   }
 
@@ -671,12 +689,20 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     return span;
   }
 
-  /** Ends the span and records the request's duration (and, opted in, its body sizes). */
+  /**
+   * Ends the span and records the request's duration (and, opted in, its body
+   * sizes). The duration is left to the transport's instrumentation when that
+   * records it for this attempt (`durationMetric: 'auto'`), so that the attempt
+   * is counted once under `http.client.request.duration`.
+   *
+   * @param sentRequest what axios reports as sent; undefined when the attempt never reached the transport
+   */
   private _endRequest(
     state: RequestState,
     span: Span,
     requestBodySize: number | undefined,
-    responseBodySize: number | undefined
+    responseBodySize: number | undefined,
+    sentRequest: unknown
   ): void {
     // A hop whose successor's span could not start stays the request's span: it is ended once.
     if (state.endedSpan === span) return;
@@ -685,7 +711,14 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const durationMillis = performance.now() - state.startTime;
     span.end(millisToHrTime(state.startEpochMillis + durationMillis));
     try {
-      this._metrics.record(durationMillis / 1000, state.metricAttributes as Attributes, requestBodySize, responseBodySize);
+      const recordsDuration =
+        state.options.durationMetric === 'always' || !transportRecordsDuration(state.viaHttpAdapter, sentRequest);
+      this._metrics.record(
+        recordsDuration ? durationMillis / 1000 : undefined,
+        state.metricAttributes as Attributes,
+        requestBodySize,
+        responseBodySize
+      );
     } catch (error) {
       this._ourFailure('recording metrics', error);
     }
@@ -730,7 +763,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
 
   /** A body's attributes; `headers` give its content type and declared length. */
   private _captureBody(
-    capture: ResolvedCapture,
+    state: RequestState,
     span: Span,
     data: unknown,
     headers: unknown,
@@ -739,16 +772,35 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   ): void {
     // No body (a GET): nothing to record, so no headers to look up either.
     if (data === undefined || data === null) return;
+    const { capture } = state;
+    const contentType = readHeader(headers, 'content-type');
     const attributes = bodyAttributes(
       data,
-      readHeader(headers, 'content-type'),
+      contentType,
       readHeader(headers, 'content-length'),
       capture.maxBodyLength,
       names,
       isStillEncoded(readHeader(headers, 'content-encoding'), decodedByFetch),
       capture.scrubBody
     );
-    if (attributes) span.setAttributes(attributes);
+    if (!attributes) return;
+    span.setAttributes(attributes);
+    if (capture.logfireJsonHint) this._hintJsonBody(state, span, jsonBodyAttribute(attributes, names, contentType));
+  }
+
+  /**
+   * Names a body attribute holding JSON in Logfire's JSON-schema hint, which
+   * lists every such attribute of the span (the request's and the response's
+   * bodies are captured at different times, and a span attribute cannot be read back).
+   */
+  private _hintJsonBody(state: RequestState, span: Span, jsonAttribute: string | undefined): void {
+    if (jsonAttribute === undefined) return;
+    if (state.jsonBodiesSpan !== span) {
+      state.jsonBodiesSpan = span;
+      state.jsonBodies = [];
+    }
+    (state.jsonBodies as string[]).push(jsonAttribute);
+    span.setAttribute(ATTR_LOGFIRE_JSON_SCHEMA, logfireJsonSchema(state.jsonBodies as string[]));
   }
 
   /** `requireParentforSpans`: a request made outside any span is sent untraced. */

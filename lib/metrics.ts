@@ -64,14 +64,14 @@ export class ClientMetrics {
     });
   }
 
-  /** One request's measurements (positional: an object per request would be one more allocation on every call). */
+  /** One request's measurements, each left out when undefined (positional: an object per request would be one more allocation on every call). */
   record(
-    durationSeconds: number,
+    durationSeconds: number | undefined,
     attributes: Attributes,
     requestBodySize: number | undefined,
     responseBodySize: number | undefined
   ): void {
-    this.duration.record(durationSeconds, attributes);
+    if (durationSeconds !== undefined) this.duration.record(durationSeconds, attributes);
     if (requestBodySize !== undefined) this.requestBodySize.record(requestBodySize, attributes);
     if (responseBodySize !== undefined) this.responseBodySize.record(responseBodySize, attributes);
   }

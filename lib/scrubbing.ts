@@ -15,7 +15,8 @@ export type BodyScrubber = (text: string, contentType: string | undefined) => st
 
 const JSON_CONTENT_TYPE =
   /^\s*(?:application\/(?:x-)?(?:json|ndjson|jsonl|json-seq)\b|text\/(?:x-)?json\b|[\w.-]+\/[\w.+-]*\+json\b)/i;
-const FORM_CONTENT_TYPE = /^\s*application\/x-www-form-urlencoded\b/i;
+/** Url-encoded forms: scrubbed as such, and written as an object under Logfire's names. */
+export const FORM_CONTENT_TYPE = /^\s*application\/x-www-form-urlencoded\b/i;
 /** Without a content type, text that opens like a JSON document is scrubbed as one. */
 const LOOKS_LIKE_JSON = /^[\s\ufeff]*[[{]/;
 

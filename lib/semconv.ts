@@ -21,6 +21,14 @@ export const ATTR_HTTP_RESPONSE_BODY_SIZE = 'http.response.body.size' as const;
 // their traces to Logfire and want its UI to recognise them.
 export const ATTR_LOGFIRE_REQUEST_BODY_TEXT = 'http.request.body.text' as const;
 export const ATTR_LOGFIRE_RESPONSE_BODY_TEXT = 'http.response.body.text' as const;
+/** A url-encoded form request body, as a JSON object of its fields. */
+export const ATTR_LOGFIRE_REQUEST_BODY_FORM = 'http.request.body.form' as const;
+/**
+ * Logfire's JSON-schema hint: a JSON object `{"type":"object","properties":{...}}`
+ * naming the attributes whose string value is JSON, so that its UI shows and
+ * queries them as objects.
+ */
+export const ATTR_LOGFIRE_JSON_SCHEMA = 'logfire.json_schema' as const;
 
 // Not part of any convention: marks a captured body that was cut at the limit.
 export const ATTR_AXIOS_REQUEST_BODY_TRUNCATED = 'axios.request.body.truncated' as const;

@@ -116,6 +116,18 @@ export interface AxiosInstrumentationConfig extends InstrumentationConfig {
    */
   bodySizeMetrics?: boolean;
   /**
+   * Who counts a request in `http.client.request.duration` when it went through
+   * a transport that an OpenTelemetry instrumentation also records
+   * (`@opentelemetry/instrumentation-http` for the http adapter,
+   * `@opentelemetry/instrumentation-undici` for the fetch adapter).
+   * `'auto'` (default): that instrumentation's point is the request's, this
+   * package records the rest (no such instrumentation, a custom adapter, a
+   * request that failed before the transport), so each request is counted
+   * once. `'always'`: this package records every request, and the transport's
+   * copy is yours to drop (a View).
+   */
+  durationMetric?: 'auto' | 'always';
+  /**
    * Keep the spans of lower-level HTTP instrumentations (such as
    * `@opentelemetry/instrumentation-http`) under the axios span. Default false:
    * one CLIENT span per axios request.

@@ -22,6 +22,8 @@ import {
   ATTR_HTTP_REQUEST_BODY_SIZE,
   ATTR_HTTP_RESPONSE_BODY_CONTENT,
   ATTR_HTTP_RESPONSE_BODY_SIZE,
+  ATTR_LOGFIRE_JSON_SCHEMA,
+  ATTR_LOGFIRE_REQUEST_BODY_FORM,
   ATTR_LOGFIRE_REQUEST_BODY_TEXT,
   ATTR_LOGFIRE_RESPONSE_BODY_TEXT,
 } from '../lib/semconv';
@@ -40,7 +42,7 @@ import { compileKeyMatcher } from '../lib/sensitive';
 import { assertClientSpan, onlySpan } from './support/assertions';
 import { defaultHandler } from './support/server';
 import { useTestServer } from './support/suite';
-import { axios, resetInstrumentation } from './support/telemetry';
+import { axios, finishedSpans, resetInstrumentation } from './support/telemetry';
 import { diagCollectingScriptPrelude } from './support/child';
 
 const execFileAsync = promisify(execFile);
@@ -391,6 +393,65 @@ describe('body capture: request and response bodies as span attributes', () => {
         [ATTR_HTTP_RESPONSE_BODY_SIZE]: 10,
         [ATTR_AXIOS_RESPONSE_BODY_TRUNCATED]: true,
       });
+    });
+
+    it("names JSON bodies in Logfire's JSON-schema hint, so that its UI shows them as objects", async () => {
+      await axios.post(server.url('/logfire'), { key: 'value' });
+      assert.deepStrictEqual(JSON.parse(String(onlySpan().attributes[ATTR_LOGFIRE_JSON_SCHEMA])), {
+        type: 'object',
+        properties: { [ATTR_LOGFIRE_REQUEST_BODY_TEXT]: { type: 'object' }, [ATTR_LOGFIRE_RESPONSE_BODY_TEXT]: { type: 'object' } },
+      });
+    });
+
+    it('writes a url-encoded form as an object of its fields under http.request.body.form, sensitive values redacted', async () => {
+      const form = new URLSearchParams([['user', 'ann'], ['tag', 'a'], ['tag', 'b c'], ['password', 'hunter2']]);
+      await axios.post(server.url('/form'), form);
+      const span = onlySpan();
+      assert.deepStrictEqual(JSON.parse(String(span.attributes[ATTR_LOGFIRE_REQUEST_BODY_FORM])), {
+        user: 'ann',
+        tag: ['a', 'b c'],
+        password: '[REDACTED]',
+      });
+      assert.strictEqual(span.attributes[ATTR_LOGFIRE_REQUEST_BODY_TEXT], undefined);
+      assert.deepStrictEqual(Object.keys(JSON.parse(String(span.attributes[ATTR_LOGFIRE_JSON_SCHEMA])).properties), [
+        ATTR_LOGFIRE_REQUEST_BODY_FORM,
+        ATTR_LOGFIRE_RESPONSE_BODY_TEXT,
+      ]);
+    });
+
+    it('a form or a JSON body cut at maxBodyLength is text, and not in the hint (it would not parse)', async () => {
+      resetInstrumentation({ captureRequestBody: true, bodyAttributeNames: 'logfire', maxBodyLength: 8 });
+      await axios.post(server.url('/form'), new URLSearchParams({ user: 'ann', city: 'Lyon' }));
+      await axios.post(server.url('/json'), { user: 'ann', city: 'Lyon' });
+      for (const span of finishedSpans()) {
+        assert.strictEqual(span.attributes[ATTR_AXIOS_REQUEST_BODY_TRUNCATED], true);
+        assert.strictEqual(typeof span.attributes[ATTR_LOGFIRE_REQUEST_BODY_TEXT], 'string');
+        assert.strictEqual(span.attributes[ATTR_LOGFIRE_REQUEST_BODY_FORM], undefined);
+        assert.strictEqual(span.attributes[ATTR_LOGFIRE_JSON_SCHEMA], undefined);
+      }
+    });
+
+    it('text, NDJSON and bodies under the semconv names get no hint', async () => {
+      resetInstrumentation({ captureRequestBody: true, bodyAttributeNames: 'logfire' });
+      await axios.post(server.url('/text-body'), 'plain words', { headers: { 'content-type': 'text/plain' } });
+      await axios.post(server.url('/ndjson'), '{"a":1}\n{"a":2}\n', { headers: { 'content-type': 'application/x-ndjson' } });
+      const spans = finishedSpans();
+      resetInstrumentation({ captureRequestBody: true });
+      await axios.post(server.url('/semconv'), { key: 'value' });
+      spans.push(...finishedSpans());
+      assert.strictEqual(spans.length, 3);
+      for (const span of spans) assert.strictEqual(span.attributes[ATTR_LOGFIRE_JSON_SCHEMA], undefined, span.name);
+    });
+
+    it('each redirect hop has its own hint: the request body on the first, the response on the last', async () => {
+      await axios.post(server.url('/redirect/1'), { key: 'value' }, { maxRedirects: 5 });
+      const [first, last] = finishedSpans();
+      assert.deepStrictEqual(Object.keys(JSON.parse(String(first.attributes[ATTR_LOGFIRE_JSON_SCHEMA])).properties), [
+        ATTR_LOGFIRE_REQUEST_BODY_TEXT,
+      ]);
+      assert.deepStrictEqual(Object.keys(JSON.parse(String(last.attributes[ATTR_LOGFIRE_JSON_SCHEMA])).properties), [
+        ATTR_LOGFIRE_RESPONSE_BODY_TEXT,
+      ]);
     });
   });
 

@@ -4,7 +4,7 @@
  */
 
 import * as assert from 'assert';
-import { metrics } from '@opentelemetry/api';
+import { metrics, SpanKind } from '@opentelemetry/api';
 import {
   AggregationTemporality,
   DataPoint,
@@ -27,7 +27,15 @@ import {
 import { DURATION_BUCKETS } from '../lib/metrics';
 import { METRIC_HTTP_CLIENT_REQUEST_BODY_SIZE, METRIC_HTTP_CLIENT_RESPONSE_BODY_SIZE } from '../lib/semconv';
 import { useTestServer } from './support/suite';
-import { axios, finishedSpans, instrumentation, resetInstrumentation } from './support/telemetry';
+import { PACKAGE_NAME } from '../lib/version';
+import {
+  axios,
+  finishedSpans,
+  httpInstrumentation,
+  instrumentation,
+  resetInstrumentation,
+  withHttpInstrumentation,
+} from './support/telemetry';
 
 describe('metrics: http.client.request.duration and the opt-in body sizes', () => {
   const server = useTestServer();
@@ -146,5 +154,66 @@ describe('metrics: http.client.request.duration and the opt-in body sizes', () =
     assert.strictEqual(requestSizes.unit, 'By');
     assert.strictEqual(requestSizes.points[0].value.sum, Buffer.byteLength(JSON.stringify(body)));
     assert.strictEqual(responseSizes.points[0].value.sum, (response.data as Buffer).byteLength);
+  });
+
+  describe('beside @opentelemetry/instrumentation-http, which records the same metric for the requests it sees', () => {
+    beforeEach(() => httpInstrumentation.setMeterProvider(meterProvider));
+    after(() => httpInstrumentation.setMeterProvider(metrics.getMeterProvider()));
+
+    /** The duration points' counts by instrumentation scope. */
+    async function durationCountsByScope(): Promise<Record<string, number>> {
+      await reader.forceFlush();
+      const counts: Record<string, number> = {};
+      for (const scopeMetrics of exporter.getMetrics().flatMap((resource) => resource.scopeMetrics)) {
+        for (const metric of scopeMetrics.metrics) {
+          if (metric.descriptor.name !== METRIC_HTTP_CLIENT_REQUEST_DURATION) continue;
+          for (const point of metric.dataPoints as Array<DataPoint<Histogram>>) {
+            counts[scopeMetrics.scope.name] = (counts[scopeMetrics.scope.name] ?? 0) + point.value.count;
+          }
+        }
+      }
+      return counts;
+    }
+
+    it("by default each request (and redirect hop) is counted once: the transport's point, our span still there", async () => {
+      resetInstrumentation();
+      await withHttpInstrumentation(async () => {
+        await axios.get(server.url('/echo'));
+        await axios.get(server.url('/redirect/1'));
+      });
+      assert.deepStrictEqual(await durationCountsByScope(), { '@opentelemetry/instrumentation-http': 3 });
+      // Our CLIENT spans (instrumentation-http traces the test server's side as well).
+      assert.deepStrictEqual(
+        finishedSpans()
+          .filter((span) => span.kind === SpanKind.CLIENT)
+          .map((span) => span.instrumentationScope.name),
+        [PACKAGE_NAME, PACKAGE_NAME, PACKAGE_NAME]
+      );
+    });
+
+    it('a request that never reached the transport is counted by this package', async () => {
+      resetInstrumentation();
+      const failing = axios.create();
+      failing.interceptors.request.use(() => {
+        throw new Error('refused by an interceptor');
+      });
+      await withHttpInstrumentation(async () => {
+        await assert.rejects(failing.get(server.url('/never-sent')), /refused by an interceptor/);
+        await assert.rejects(axios.get('ftp://127.0.0.1/unsupported'));
+      });
+      assert.deepStrictEqual(await durationCountsByScope(), { [PACKAGE_NAME]: 2 });
+    });
+
+    it("durationMetric: 'always' records every request here too (for an application that drops the transport's copy)", async () => {
+      resetInstrumentation({ durationMetric: 'always' });
+      await withHttpInstrumentation(() => axios.get(server.url('/echo')));
+      assert.deepStrictEqual(await durationCountsByScope(), { '@opentelemetry/instrumentation-http': 1, [PACKAGE_NAME]: 1 });
+    });
+
+    it('without instrumentation-http at work, this package records', async () => {
+      resetInstrumentation();
+      await axios.get(server.url('/echo'));
+      assert.deepStrictEqual(await durationCountsByScope(), { [PACKAGE_NAME]: 1 });
+    });
   });
 });

@@ -14,6 +14,7 @@ export const projectRoot = path.resolve(__dirname, '..', '..', '..');
 
 export interface ChildRun {
   stdout: string;
+  stderr: string;
   /** The JSON values of the stdout lines that start with `prefix`, in order. */
   linesStartingWith(prefix: string): unknown[];
 }
@@ -63,6 +64,7 @@ export function runNode(args: string[], timeoutMs: number, env: NodeJS.ProcessEn
       const lines = stdout.split('\n');
       resolve({
         stdout,
+        stderr,
         linesStartingWith: (prefix) =>
           lines.filter((line) => line.startsWith(prefix)).map((line) => JSON.parse(line.slice(prefix.length)) as unknown),
       });

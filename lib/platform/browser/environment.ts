@@ -7,3 +7,6 @@
 export function environmentVariable(_name: string): string | undefined {
   return undefined;
 }
+
+/** A page has no ESM loader hook to miss: axios is always handed over with manuallyInstrument(). */
+export function checkEsmSetup(_handedOver: () => boolean | undefined, _warn: (message: string) => void): void {}

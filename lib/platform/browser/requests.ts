@@ -113,3 +113,8 @@ export function tracePropagationFilter(
 export function transportDecodedBody(_request: unknown): boolean {
   return true;
 }
+
+/** No OpenTelemetry instrumentation of a browser's XMLHttpRequest or fetch records `http.client.request.duration`. */
+export function transportRecordsDuration(_viaHttpAdapter: boolean, _sentRequest: unknown): boolean {
+  return false;
+}

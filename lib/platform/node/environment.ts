@@ -6,3 +6,44 @@
 export function environmentVariable(name: string): string | undefined {
   return process.env[name];
 }
+
+/** Node options that load a file before the application: where the ESM loader hook can be registered. */
+const PRELOAD_FLAG = /^(?:--import|--require|-r|--loader|--experimental-loader)(?:=|$)/;
+
+/**
+ * Whether the application's entry point is an ES module and nothing was
+ * preloaded before it (no `--import`, `--require` or loader, on the command
+ * line or in NODE_OPTIONS): the ESM loader hook cannot have been registered
+ * before the application's static `import axios from 'axios'`.
+ */
+function esmEntryWithoutPreload(): boolean {
+  // CommonJS code sees no `require.main` when the entry point is an ES module;
+  // `node -e` and the REPL have no entry file (argv[1]).
+  if (typeof require === 'undefined' || require.main !== undefined || !process.argv[1]) return false;
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return !flags.some((flag) => PRELOAD_FLAG.test(flag));
+}
+
+/**
+ * An ES module application that imports axios statically before the SDK
+ * starts, with no loader hook preloaded (as Logfire's README shows), makes no
+ * axios span, which would otherwise go unexplained: `warn` says so, unless a
+ * copy was handed over by then (checked once the code that created the
+ * instrumentation has run on, so that a manuallyInstrument() right after counts).
+ */
+export function checkEsmSetup(handedOver: () => boolean | undefined, warn: (message: string) => void): void {
+  try {
+    if (!esmEntryWithoutPreload()) return;
+    const check = setTimeout(() => {
+      if (handedOver()) return;
+      warn(
+        'the application is an ES module and no ESM loader hook was preloaded: `import axios from "axios"` ' +
+          'is not traced. Call manuallyInstrument(axios) with the imported axios, or start node with ' +
+          '--import a file that registers "@opentelemetry/instrumentation/hook.mjs" before the SDK starts.'
+      );
+    }, 0);
+    check.unref();
+  } catch {
+    // Only a hint: whatever this process lacks to tell, the application goes on as it is.
+  }
+}

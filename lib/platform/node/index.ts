@@ -6,6 +6,7 @@
 // First: says what to install when the optional peer @opentelemetry/instrumentation is missing.
 import './base-package';
 
-export { environmentVariable } from './environment';
+export { checkEsmSetup, environmentVariable } from './environment';
 export { copyText, decodeBytes } from './text';
 export { absoluteRequestUrl, tracePropagationFilter, transportDecodedBody } from './requests';
+export { transportRecordsDuration } from './transport-metrics';
