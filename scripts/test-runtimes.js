@@ -7,7 +7,8 @@
 // ESM app, on Node (the one running this script), Bun and Deno.
 //
 // It packs the tarball (`npm pack`), installs it with plain `npm install` into
-// one throw-away consumer project (axios, the OpenTelemetry JS 2.x SDK), copies
+// one throw-away consumer project (axios, the OpenTelemetry JS 2.x SDK; with
+// --otel3 the 3.x SDK, installed and run on Node by Node 24), copies
 // scripts/runtime-smoke/ into it and runs its apps with each runtime. Bun and
 // Deno come from the npm registry (scripts/support/runtimes.js; BUN_BIN and
 // DENO_BIN use binaries you already have). Every app runs the same checks
@@ -38,14 +39,35 @@ const path = require('node:path');
 const { getRuntime, run, npm, packTarball, printTable } = require('./support/runtimes');
 
 const SMOKE_DIR = path.join(__dirname, 'runtime-smoke');
-/** One SDK line for every runtime: the 2.x line, which runs on the Node this script runs on. */
-const CONSUMER_DEPENDENCIES = {
-  axios: '^1.0.0',
-  '@opentelemetry/api': '~1.9.0',
-  '@opentelemetry/sdk-node': '~0.223.0',
-  '@opentelemetry/sdk-trace-base': '~2.12.0',
-  '@opentelemetry/sdk-metrics': '~2.12.0',
+/**
+ * The consumer's SDK line, the same for every runtime: 2.x by default, run by
+ * the Node this script runs on; 3.x with --otel3, run by Node 24 (3.x needs
+ * Node >= 22.15). The apps take their trace pieces from @opentelemetry/sdk-trace,
+ * whose API is the same in 2.12 and 3.x.
+ */
+const LINES = {
+  '2.x': {
+    node: 'current',
+    dependencies: {
+      axios: '^1.0.0',
+      '@opentelemetry/api': '~1.9.0',
+      '@opentelemetry/sdk-node': '~0.223.0',
+      '@opentelemetry/sdk-trace': '~2.12.0',
+      '@opentelemetry/sdk-metrics': '~2.12.0',
+    },
+  },
+  '3.x': {
+    node: 'node24',
+    dependencies: {
+      axios: '^1.0.0',
+      '@opentelemetry/api': '~1.10.0',
+      '@opentelemetry/sdk-node': '^0.301.0',
+      '@opentelemetry/sdk-trace': '^3.1.0',
+      '@opentelemetry/sdk-metrics': '^3.1.0',
+    },
+  },
 };
+const OTEL_LINE = process.argv.includes('--otel3') ? '3.x' : '2.x';
 const APP_TIMEOUT_MS = 120_000;
 
 /**
@@ -91,18 +113,18 @@ function linesAfter(text, prefix) {
     .map((line) => line.slice(prefix.length));
 }
 
-async function installConsumer(tarball, tmp) {
+async function installConsumer(tarball, tmp, nodeBin) {
   const dir = path.join(tmp, 'consumer');
   fs.mkdirSync(dir);
   const manifest = {
     name: 'consumer-runtimes',
     version: '1.0.0',
     private: true,
-    dependencies: { 'opentelemetry-instrumentation-axios': `file:${tarball}`, ...CONSUMER_DEPENDENCIES },
+    dependencies: { 'opentelemetry-instrumentation-axios': `file:${tarball}`, ...LINES[OTEL_LINE].dependencies },
   };
   fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   for (const file of fs.readdirSync(SMOKE_DIR)) fs.copyFileSync(path.join(SMOKE_DIR, file), path.join(dir, file));
-  const install = await npm(process.execPath, ['install', '--no-audit', '--no-fund'], dir);
+  const install = await npm(nodeBin, ['install', '--no-audit', '--no-fund'], dir);
   return { dir, install };
 }
 
@@ -151,11 +173,21 @@ function printResults() {
 async function main() {
   const started = Date.now();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'otel-axios-runtimes-'));
-  console.log(`test:runtimes: the packed package in a CommonJS and an ESM app on Node, Bun and Deno (work dir ${tmp})`);
+  console.log(`test:runtimes: the packed package in a CommonJS and an ESM app on Node, Bun and Deno, OpenTelemetry JS ${OTEL_LINE} (work dir ${tmp})`);
 
-  const [bun, deno, pack] = await Promise.all([getRuntime('bun', tmp), getRuntime('deno', tmp), packTarball(tmp)]);
-  const bins = { node: process.execPath, bun: bun.ok && bun.bin, deno: deno.ok && deno.bin };
-  const labels = { node: `Node ${process.versions.node}` };
+  const line = LINES[OTEL_LINE];
+  const [bun, deno, pack, node] = await Promise.all([
+    getRuntime('bun', tmp),
+    getRuntime('deno', tmp),
+    packTarball(tmp),
+    line.node === 'current' ? { ok: true, bin: process.execPath, version: process.versions.node } : getRuntime(line.node, tmp),
+  ]);
+  const bins = { node: node.ok && node.bin, bun: bun.ok && bun.bin, deno: deno.ok && deno.bin };
+  const labels = { node: `Node ${node.version}` };
+  if (!node.ok) {
+    record({ runtime: 'Node', step: 'get the runtime', ok: false, result: `no binary (${node.source})`, detail: node.log });
+    return done(tmp, started);
+  }
   for (const [name, runtime] of [
     ['bun', bun],
     ['deno', deno],
@@ -178,10 +210,10 @@ async function main() {
   });
   if (!pack.tarball) return done(tmp, started);
 
-  const consumer = await installConsumer(pack.tarball, tmp);
+  const consumer = await installConsumer(pack.tarball, tmp, bins.node);
   record({
     runtime: labels.node,
-    step: 'npm install (tarball, axios, OTel JS 2.x)',
+    step: `npm install (tarball, axios, OTel JS ${OTEL_LINE})`,
     ok: consumer.install.code === 0,
     result: `exit ${consumer.install.code}, ${consumer.install.seconds.toFixed(0)} s`,
     detail: consumer.install.output,

@@ -140,7 +140,7 @@ describe('registration: the instrumentation works when registered the usual ways
 
   const cases: Array<[string, string]> = [
     ['new NodeSDK({ instrumentations }).start()', 'node-sdk.js'],
-    ['registerInstrumentations({ instrumentations }) with a NodeTracerProvider', 'register-instrumentations.js'],
+    ['registerInstrumentations({ instrumentations }) with a tracer provider registered globally', 'register-instrumentations.js'],
   ];
 
   for (const [how, script] of cases) {

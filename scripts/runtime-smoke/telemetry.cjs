@@ -13,7 +13,7 @@
 
 const api = require('@opentelemetry/api');
 const { NodeSDK } = require('@opentelemetry/sdk-node');
-const { InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+const { InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace');
 const {
   AggregationTemporality,
   InMemoryMetricExporter,
@@ -28,7 +28,7 @@ const metricReader = new PeriodicExportingMetricReader({ exporter: metricExporte
 const axiosInstrumentation = new AxiosInstrumentation({ captureAll: true });
 
 const sdk = new NodeSDK({
-  spanProcessors: [new SimpleSpanProcessor(spanExporter)],
+  spanProcessors: [new SimpleSpanProcessor({ exporter: spanExporter })],
   metricReaders: [metricReader],
   instrumentations: [axiosInstrumentation],
   autoDetectResources: false,

@@ -10,7 +10,7 @@
 
 import * as api from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { AggregationTemporality, InMemoryMetricExporter, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { AxiosInstrumentation, REDACTED_HEADER_VALUE } from 'opentelemetry-instrumentation-axios';
 
@@ -20,7 +20,7 @@ export const metricReader = new PeriodicExportingMetricReader({ exporter: metric
 export const axiosInstrumentation = new AxiosInstrumentation({ captureAll: true });
 
 export const sdk = new NodeSDK({
-  spanProcessors: [new SimpleSpanProcessor(spanExporter)],
+  spanProcessors: [new SimpleSpanProcessor({ exporter: spanExporter })],
   metricReaders: [metricReader],
   instrumentations: [axiosInstrumentation],
   autoDetectResources: false,
