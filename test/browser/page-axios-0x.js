@@ -9,11 +9,16 @@
 // what the tests drive on `window.otel0x`.
 
 import axios from 'axios-0.35.0';
-import { InMemorySpanExporter, SimpleSpanProcessor, WebTracerProvider } from '@opentelemetry/sdk-trace-web';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+// @opentelemetry/sdk-trace: the same code on the 3.x line and on 2.12+ of the 2.x line (3.x has no sdk-trace-web).
+import { InMemorySpanExporter, SimpleSpanProcessor, StackContextManager, TracerProvider } from '@opentelemetry/sdk-trace';
 import { AxiosInstrumentation } from 'opentelemetry-instrumentation-axios';
 
 const exporter = new InMemorySpanExporter();
-new WebTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).register();
+context.setGlobalContextManager(new StackContextManager().enable());
+propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] }));
 
 const instrumentation = new AxiosInstrumentation();
 instrumentation.manuallyInstrument(axios);
