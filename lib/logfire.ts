@@ -13,8 +13,14 @@
 
 import type { Attributes } from '@opentelemetry/api';
 
-import type { BodyAttributeNames } from './body';
 import { FORM_CONTENT_TYPE } from './scrubbing';
+
+/** The attribute names of one body that the hint looks at (body.ts's BodyAttributeNames, which imports this file). */
+interface BodyNames {
+  content: string;
+  truncated: string;
+  form?: string;
+}
 
 /** A single JSON document: `application/json`, `text/json` and the `+json` types, not NDJSON nor JSON sequences. */
 const JSON_DOCUMENT_TYPE = /^\s*(?:application|text)\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
@@ -45,7 +51,7 @@ export function formFieldsJson(text: string): string {
  */
 export function jsonBodyAttribute(
   attributes: Attributes,
-  names: BodyAttributeNames,
+  names: BodyNames,
   contentType: string | undefined
 ): string | undefined {
   if (names.form !== undefined && attributes[names.form] !== undefined) return names.form;
