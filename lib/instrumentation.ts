@@ -65,6 +65,7 @@ import type { AxiosInstrumentationConfig } from './types';
 import { AdapterHeaders, InjectedHeader, injectTraceHeaders, restoreHeaders } from './trace-headers';
 import { RequestUrl, requestUrlString } from './url';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
+import { setZeroCodeInstrumentation, zeroCodeInstrumentation } from './zero-code';
 
 export const SUPPORTED_AXIOS_VERSIONS = ['>=1.5.0 <2'];
 
@@ -202,6 +203,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   // the copies handed to manuallyInstrument() follow the switch too.
   override enable(): void {
     if (typeof super.enable === 'function') super.enable();
+    this._takeOverFromZeroCode();
     this._patching = true;
     this._patchAllCopies();
   }
@@ -251,6 +253,37 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   }
 
   // ---------------------------------------------------------------- patching
+
+  /**
+   * An instance the application enables takes over from the one the zero-code
+   * entry point started (see zero-code.ts): that one stops, and its axios
+   * copies, which no module hook will show this one again, are patched here.
+   */
+  private _takeOverFromZeroCode(): void {
+    const previous = zeroCodeInstrumentation();
+    if (!previous || previous === this) return;
+    setZeroCodeInstrumentation(undefined);
+    let copies: unknown[] = [];
+    try {
+      copies = (previous as AxiosInstrumentation)._handOver();
+    } catch (error) {
+      this._diag.error('the instrumentation started by the register entry point could not be stopped', error);
+    }
+    for (const copy of copies) {
+      const axiosModule = findAxiosModule(copy);
+      if (axiosModule) this._rememberAxiosCopy(axiosModule);
+    }
+  }
+
+  /** Stops this instance for another, returning the axios copies it patched. */
+  private _handOver(): unknown[] {
+    this._diag.info(
+      'an AxiosInstrumentation created by the application takes over from the one started by the register entry point; ' +
+        'its options apply, not the OTEL_INSTRUMENTATION_AXIOS_* variables'
+    );
+    this.disable();
+    return this._knownAxiosCopies ? [...this._knownAxiosCopies.values()] : [];
+  }
 
   private _patchAxios<T>(moduleExports: T): T {
     const axiosModule = findAxiosModule(moduleExports);
