@@ -51,7 +51,7 @@ import { millisToHrTime, wallClockMillisAt } from './clock';
 import { ResolvedCapture, resolveConfig } from './config';
 import { captureRequestHeaders, captureResponseHeaders, readHeader, sentHeadersSource } from './headers';
 import { ClientMetrics, collectMetricAttributes } from './metrics';
-import { absoluteRequestUrl, transportDecodedBody } from './platform';
+import { absoluteRequestUrl, takeZeroCodeInstrumentation, transportDecodedBody } from './platform';
 import { ATTR_HTTP_REQUEST_BODY_SIZE } from './semconv';
 import {
   applyFailure,
@@ -65,7 +65,6 @@ import type { AxiosInstrumentationConfig } from './types';
 import { AdapterHeaders, InjectedHeader, injectTraceHeaders, restoreHeaders } from './trace-headers';
 import { RequestUrl, requestUrlString } from './url';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
-import { setZeroCodeInstrumentation, zeroCodeInstrumentation } from './zero-code';
 
 export const SUPPORTED_AXIOS_VERSIONS = ['>=1.5.0 <2'];
 
@@ -256,31 +255,21 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
 
   /**
    * An instance the application enables takes over from the one the zero-code
-   * entry point started (see zero-code.ts): that one stops, and its axios
-   * copies, which no module hook will show this one again, are patched here.
+   * entry point started (see platform/node/zero-code-slot.ts): that one stops, and
+   * its axios copies, which no module hook will show this one again, are patched here.
    */
   private _takeOverFromZeroCode(): void {
-    const previous = zeroCodeInstrumentation();
-    if (!previous || previous === this) return;
-    setZeroCodeInstrumentation(undefined);
-    let copies: unknown[] = [];
-    try {
-      copies = (previous as AxiosInstrumentation)._handOver();
-    } catch (error) {
-      this._diag.error('the instrumentation started by the register entry point could not be stopped', error);
-    }
-    for (const copy of copies) {
+    const previous = takeZeroCodeInstrumentation(this) as AxiosInstrumentation | undefined;
+    // An older copy of this package has no _handOver: it keeps tracing, this one finds axios patched.
+    if (typeof previous?._handOver !== 'function') return;
+    for (const copy of previous._handOver()) {
       const axiosModule = findAxiosModule(copy);
       if (axiosModule) this._rememberAxiosCopy(axiosModule);
     }
   }
 
-  /** Stops this instance for another, returning the axios copies it patched. */
+  /** Stops this instance for another, returning the axios copies it knew. */
   private _handOver(): unknown[] {
-    this._diag.info(
-      'an AxiosInstrumentation created by the application takes over from the one started by the register entry point; ' +
-        'its options apply, not the OTEL_INSTRUMENTATION_AXIOS_* variables'
-    );
     this.disable();
     return this._knownAxiosCopies ? [...this._knownAxiosCopies.values()] : [];
   }

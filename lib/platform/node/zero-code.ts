@@ -19,7 +19,7 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 
 import { configFromEnvironment, DISABLED_INSTRUMENTATIONS_ENV } from '../../env-options';
 import { AxiosInstrumentation } from '../../instrumentation';
-import { setZeroCodeInstrumentation, zeroCodeInstrumentation } from '../../zero-code';
+import { setZeroCodeInstrumentation, zeroCodeInstrumentation } from './zero-code-slot';
 
 /** The ESM loader hook of the base package this package depends on (so that its module hooks are the ones that fire). */
 const ESM_LOADER_HOOK = '@opentelemetry/instrumentation/hook.mjs';
