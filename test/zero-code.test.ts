@@ -26,6 +26,8 @@ import { useTestServer } from './support/suite';
 
 const APP_DIR = process.env.ZERO_CODE_APP_DIR;
 const NODE = process.env.ZERO_CODE_NODE;
+/** Print the CLIENT spans each test saw (scripts/test-zero-code.js sets it, for its log). */
+const SHOW_SPANS = process.env.ZERO_CODE_SHOW_SPANS === '1';
 // Starting node, the SDK and some forty auto-instrumentations takes a few seconds of CPU on a busy machine.
 const CHILD_TIMEOUT_MS = 30000;
 
@@ -146,6 +148,8 @@ describe('Zero-code: node --require / --import opentelemetry-instrumentation-axi
         OTEL_EXPORTER_OTLP_ENDPOINT: collector.origin,
         OTEL_NODE_RESOURCE_DETECTORS: 'none',
         OTEL_LOG_LEVEL: 'warn',
+        // The two that make CLIENT spans of their own under an axios request; the first test loads them all.
+        OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,undici',
         ...env,
       },
       { node: NODE, cwd: APP_DIR }
@@ -168,7 +172,7 @@ describe('Zero-code: node --require / --import opentelemetry-instrumentation-axi
   }
 
   function clientSpans(): ExportedSpan[] {
-    return received<OtlpSpan>('traces', 'spans')
+    const spans = received<OtlpSpan>('traces', 'spans')
       .map(({ scope, item }) => ({
         scope,
         name: item.name,
@@ -178,6 +182,16 @@ describe('Zero-code: node --require / --import opentelemetry-instrumentation-axi
         attributes: Object.fromEntries((item.attributes ?? []).map(({ key, value }) => [key, otlpValue(value)])),
       }))
       .filter((span) => span.kind === SPAN_KIND_CLIENT);
+    if (SHOW_SPANS) {
+      const seen = spans.map((span) => {
+        const url = new URL(String(span.attributes[ATTR_URL_FULL] ?? 'http://unknown/'));
+        const atServer = server.received.find((request) => request.path === url.pathname);
+        const propagated = atServer?.headers.traceparent === `00-${span.traceId}-${span.spanId}-01`;
+        return `${span.name} ${url.pathname} CLIENT ${span.scope}${propagated ? ', its traceparent at the server' : ''}`;
+      });
+      console.log(`      spans: ${seen.length > 0 ? seen.join('; ') : 'none'}`);
+    }
+    return spans;
   }
 
   /** The data points of this package's `http.client.request.duration`, summed. */
@@ -206,7 +220,9 @@ describe('Zero-code: node --require / --import opentelemetry-instrumentation-axi
   }
 
   it('--require, after auto-instrumentations-node, CommonJS app: one CLIENT span per request, its context at the server', async () => {
-    const run = await runApp(['--require', AUTO_REGISTER, '--require', AXIOS_REGISTER], 'zero-code-app.cjs');
+    const run = await runApp(['--require', AUTO_REGISTER, '--require', AXIOS_REGISTER], 'zero-code-app.cjs', {
+      OTEL_NODE_ENABLED_INSTRUMENTATIONS: undefined, // every instrumentation auto-instrumentations-node has
+    });
     const spans = assertOneAxiosSpanPerRequest(run);
     assert.strictEqual(spans[1].attributes['http.request.header.x-app'], undefined, 'no headers unless asked');
     assert.strictEqual(run.stderr.trim(), '', 'no warning');
@@ -224,8 +240,15 @@ describe('Zero-code: node --require / --import opentelemetry-instrumentation-axi
     assert.strictEqual(durationCount(), 2);
   });
 
-  it('--import, CommonJS app: the same', async () => {
-    const run = await runApp(['--import', AXIOS_REGISTER, '--require', AUTO_REGISTER], 'zero-code-app.cjs');
+  it('--import, CommonJS app, every auto-instrumentation loaded: the same', async () => {
+    const run = await runApp(['--import', AXIOS_REGISTER, '--require', AUTO_REGISTER], 'zero-code-app.cjs', {
+      OTEL_NODE_ENABLED_INSTRUMENTATIONS: undefined,
+    });
+    assertOneAxiosSpanPerRequest(run);
+  });
+
+  it('--import for both entry points, ESM app: the same', async () => {
+    const run = await runApp(['--import', AUTO_REGISTER, '--import', AXIOS_REGISTER], 'zero-code-app.mjs');
     assertOneAxiosSpanPerRequest(run);
   });
 
