@@ -247,8 +247,11 @@ describe('Zero-code: node --require / --import opentelemetry-instrumentation-axi
     assertOneAxiosSpanPerRequest(run);
   });
 
-  it('--import for both entry points, ESM app: the same', async () => {
-    const run = await runApp(['--import', AUTO_REGISTER, '--import', AXIOS_REGISTER], 'zero-code-app.mjs');
+  it('auto-instrumentations-node by --import, this entry point by both --require and --import, ESM app: still one span per request', async () => {
+    const run = await runApp(
+      ['--import', AUTO_REGISTER, '--require', AXIOS_REGISTER, '--import', AXIOS_REGISTER],
+      'zero-code-app.mjs'
+    );
     assertOneAxiosSpanPerRequest(run);
   });
 

@@ -30,14 +30,14 @@ export interface ZeroCodeOptions {
 }
 
 export function startZeroCode({ esmLoaderHook }: ZeroCodeOptions): void {
-  // Both entry points in one process (or two copies of this package) start one instrumentation.
-  if (zeroCodeInstrumentation()) return;
   const { config, warnings, disabled } = configFromEnvironment();
   if (disabled) {
     diag.info(`opentelemetry-instrumentation-axios/register: axios is in ${DISABLED_INSTRUMENTATIONS_ENV}; not started`);
     return;
   }
   if (esmLoaderHook) registerEsmLoaderHook();
+  // Both entry points in one process (or two copies of this package) start one instrumentation.
+  if (zeroCodeInstrumentation()) return;
   const meterProviderAtStart = metrics.getMeterProvider();
   const instrumentation = new AxiosInstrumentation(config);
   registerInstrumentations({ instrumentations: [instrumentation] });
@@ -52,7 +52,12 @@ export function startZeroCode({ esmLoaderHook }: ZeroCodeOptions): void {
   });
 }
 
+const ESM_LOADER_HOOK_REGISTERED = Symbol.for('opentelemetry-instrumentation-axios: the ESM loader hook is registered');
+
 function registerEsmLoaderHook(): void {
+  const flags = globalThis as { [ESM_LOADER_HOOK_REGISTERED]?: boolean };
+  if (flags[ESM_LOADER_HOOK_REGISTERED]) return;
+  flags[ESM_LOADER_HOOK_REGISTERED] = true;
   try {
     register(ESM_LOADER_HOOK, pathToFileURL(__filename));
   } catch (error) {
