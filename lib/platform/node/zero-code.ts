@@ -12,14 +12,16 @@
 // the meter is taken again once every preloaded module has run, in case the
 // SDK registered after us.
 
+// The package's own modules first: loading them checks for the base package
+// and says what to install when it is missing.
+import { configFromEnvironment, DISABLED_INSTRUMENTATIONS_ENV } from '../../env-options';
+import { AxiosInstrumentation } from '../../instrumentation';
+import { setZeroCodeInstrumentation, zeroCodeInstrumentation } from './zero-code-slot';
+
 import { register } from 'module';
 import { pathToFileURL } from 'url';
 import { diag, metrics } from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
-
-import { configFromEnvironment, DISABLED_INSTRUMENTATIONS_ENV } from '../../env-options';
-import { AxiosInstrumentation } from '../../instrumentation';
-import { setZeroCodeInstrumentation, zeroCodeInstrumentation } from './zero-code-slot';
 
 /** The ESM loader hook of the base package this package depends on (so that its module hooks are the ones that fire). */
 const ESM_LOADER_HOOK = '@opentelemetry/instrumentation/hook.mjs';
