@@ -255,6 +255,13 @@ describe('Zero-code: node --require / --import opentelemetry-instrumentation-axi
     assertOneAxiosSpanPerRequest(run);
   });
 
+  it('this entry point by --require, auto-instrumentations-node by --import after it, CommonJS app: the same', async () => {
+    // --import modules run after every --require; on the 3.x line that register is ESM, with an API copy of its own.
+    const run = await runApp(['--require', AXIOS_REGISTER, '--import', AUTO_REGISTER], 'zero-code-app.cjs');
+    assertOneAxiosSpanPerRequest(run);
+    assert.strictEqual(durationCount(), 2);
+  });
+
   it('--require with an ESM app: axios is not traced (the ESM loader hook needs --import); the http span remains', async () => {
     await runApp(['--require', AUTO_REGISTER, '--require', AXIOS_REGISTER], 'zero-code-app.mjs');
     const spans = clientSpans();

@@ -20,7 +20,7 @@ import { setZeroCodeInstrumentation, zeroCodeInstrumentation } from './zero-code
 
 import { register } from 'module';
 import { pathToFileURL } from 'url';
-import { diag, metrics } from '@opentelemetry/api';
+import { diag, metrics, trace } from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 
 /** The ESM loader hook of the base package this package depends on (so that its module hooks are the ones that fire). */
@@ -29,6 +29,25 @@ const ESM_LOADER_HOOK = '@opentelemetry/instrumentation/hook.mjs';
 export interface ZeroCodeOptions {
   /** Also register the ESM loader hook, so that `import axios from 'axios'` is traced. */
   esmLoaderHook: boolean;
+}
+
+/** An AxiosInstrumentation that calls `beforeAxiosPatched` whenever the module hook is about to patch axios. */
+class ZeroCodeAxiosInstrumentation extends AxiosInstrumentation {
+  // Set after construction; declared so that no field initialiser runs after init(), which the base constructor calls.
+  declare beforeAxiosPatched: (() => void) | undefined;
+
+  protected override init() {
+    const definitions = super.init();
+    for (const definition of definitions) {
+      const patch = definition.patch;
+      if (!patch) continue;
+      definition.patch = (moduleExports: unknown, moduleVersion?: string) => {
+        this.beforeAxiosPatched?.();
+        return patch.call(definition, moduleExports, moduleVersion);
+      };
+    }
+    return definitions;
+  }
 }
 
 export function startZeroCode({ esmLoaderHook }: ZeroCodeOptions): void {
@@ -40,17 +59,33 @@ export function startZeroCode({ esmLoaderHook }: ZeroCodeOptions): void {
   if (esmLoaderHook) registerEsmLoaderHook();
   // Both entry points in one process (or two copies of this package) start one instrumentation.
   if (zeroCodeInstrumentation()) return;
-  const meterProviderAtStart = metrics.getMeterProvider();
-  const instrumentation = new AxiosInstrumentation(config);
+  const instrumentation = new ZeroCodeAxiosInstrumentation(config);
   registerInstrumentations({ instrumentations: [instrumentation] });
   setZeroCodeInstrumentation(instrumentation);
 
-  // After the other preloaded modules (an SDK started after this one sets the
-  // diag logger and the meter provider), before the application's first request completes.
+  // The SDK may register after us. The proxy tracer we got at start finds it
+  // when it registers through our copy of @opentelemetry/api, but not through
+  // another (the ESM build of the API, which an ESM register loads), and the
+  // meter is fixed when taken: so the global providers are taken again once
+  // the preloaded modules have run (setImmediate, enough for --require) and
+  // when axios is loaded (after every --import, which load asynchronously).
+  let tracerProvider = trace.getTracerProvider();
+  let meterProvider = metrics.getMeterProvider();
+  const takeGlobalProviders = () => {
+    if (trace.getTracerProvider() !== tracerProvider) {
+      tracerProvider = trace.getTracerProvider();
+      instrumentation.setTracerProvider(tracerProvider);
+    }
+    if (metrics.getMeterProvider() !== meterProvider) {
+      meterProvider = metrics.getMeterProvider();
+      instrumentation.setMeterProvider(meterProvider);
+    }
+  };
+  instrumentation.beforeAxiosPatched = takeGlobalProviders;
   setImmediate(() => {
+    // An SDK started by then has set the diag logger too.
     for (const warning of warnings) diag.warn(`opentelemetry-instrumentation-axios/register: ${warning}`);
-    const meterProvider = metrics.getMeterProvider();
-    if (meterProvider !== meterProviderAtStart) instrumentation.setMeterProvider(meterProvider);
+    takeGlobalProviders();
   });
 }
 
