@@ -59,7 +59,7 @@ import { ResolvedCapture, resolveConfig } from './config';
 import { captureRequestHeaders, captureResponseHeaders, readHeader, sentHeadersSource } from './headers';
 import { jsonBodyAttribute, logfireJsonSchema } from './logfire';
 import { ClientMetrics, collectMetricAttributes } from './metrics';
-import { absoluteRequestUrl, checkEsmSetup, transportDecodedBody, transportRecordsDuration } from './platform';
+import { absoluteRequestUrl, checkEsmSetup, takeZeroCodeInstrumentation, transportDecodedBody, transportRecordsDuration } from './platform';
 import { ATTR_HTTP_REQUEST_BODY_SIZE, ATTR_LOGFIRE_JSON_SCHEMA } from './semconv';
 import {
   applyFailure,
@@ -230,6 +230,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   // the copies handed to manuallyInstrument() follow the switch too.
   override enable(): void {
     if (typeof super.enable === 'function') super.enable();
+    this._takeOverFromZeroCode();
     this._patching = true;
     this._patchAllCopies();
     if (!this._checkedEsmSetup) {
@@ -293,6 +294,27 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   }
 
   // ---------------------------------------------------------------- patching
+
+  /**
+   * An instance the application enables takes over from the one the zero-code
+   * entry point started (see platform/node/zero-code-slot.ts): that one stops, and
+   * its axios copies, which no module hook will show this one again, are patched here.
+   */
+  private _takeOverFromZeroCode(): void {
+    const previous = takeZeroCodeInstrumentation(this) as AxiosInstrumentation | undefined;
+    // An older copy of this package has no _handOver: it keeps tracing, this one finds axios patched.
+    if (typeof previous?._handOver !== 'function') return;
+    for (const copy of previous._handOver()) {
+      const axiosModule = findAxiosModule(copy);
+      if (axiosModule) this._rememberAxiosCopy(axiosModule);
+    }
+  }
+
+  /** Stops this instance for another, returning the axios copies it knew. */
+  private _handOver(): unknown[] {
+    this.disable();
+    return this._knownAxiosCopies ? [...this._knownAxiosCopies.values()] : [];
+  }
 
   private _patchAxios<T>(moduleExports: T): T {
     const axiosModule = findAxiosModule(moduleExports);

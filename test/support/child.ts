@@ -19,21 +19,27 @@ export interface ChildRun {
   linesStartingWith(prefix: string): unknown[];
 }
 
+/** Where a child runs: another Node binary, another folder (an application installed elsewhere). */
+export interface ChildPlace {
+  node?: string;
+  cwd?: string;
+}
+
 /**
- * Runs `node <args>` from the project root, without blocking this process,
+ * Runs `node <args>` from the project root (or `place`), without blocking this process,
  * with the parent's environment minus coverage (c8 would instrument the child)
  * and OTEL_* settings (the parent's capture-all must not change what the
  * child records), plus `env`. Rejects, with all the child printed, when it
  * exits with an error or outlives `timeoutMs` (what a handle keeping it alive
  * would cause).
  */
-export function runNode(args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<ChildRun> {
+export function runNode(args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = {}, place: ChildPlace = {}): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const inherited = Object.entries(process.env).filter(
       ([name]) => name !== 'NODE_V8_COVERAGE' && !name.startsWith('OTEL_')
     );
-    const child = spawn(process.execPath, args, {
-      cwd: projectRoot,
+    const child = spawn(place.node ?? process.execPath, args, {
+      cwd: place.cwd ?? projectRoot,
       env: {
         ...Object.fromEntries(inherited),
         OTEL_TRACES_EXPORTER: 'none',

@@ -10,3 +10,4 @@ export { checkEsmSetup, environmentVariable } from './environment';
 export { copyText, decodeBytes } from './text';
 export { absoluteRequestUrl, tracePropagationFilter, transportDecodedBody } from './requests';
 export { transportRecordsDuration } from './transport-metrics';
+export { takeZeroCodeInstrumentation } from './zero-code-slot';
