@@ -63,6 +63,7 @@ import {
 } from './span-attributes';
 import type { AxiosInstrumentationConfig } from './types';
 import { AdapterHeaders, InjectedHeader, injectTraceHeaders, restoreHeaders } from './trace-headers';
+import type { ScrubbedNote } from './scrubbing';
 import { RequestUrl, requestUrlString } from './url';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
@@ -126,6 +127,9 @@ class RequestState {
   requestHref: string | undefined = undefined;
   /** The final config the adapter received. */
   config: InternalAxiosRequestConfig | undefined = undefined;
+  /** What scrubbing redacted on `scrubbedSpan` so far (its request body, then its headers and response body). */
+  scrubbed: ScrubbedNote[] | undefined = undefined;
+  scrubbedSpan: Span | undefined = undefined;
 
   constructor(
     readonly axiosModule: AxiosModule,
@@ -214,7 +218,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
 
   override setConfig(config: AxiosInstrumentationConfig = {}): void {
     super.setConfig(config);
-    const resolved = resolveConfig(this._config);
+    // _diag is not set yet when the base-class constructor calls setConfig().
+    const resolved = resolveConfig(this._config, this._diag ?? diag);
     if (resolved.captureAllOverlaps && !this._warnedAboutCaptureAll) {
       this._warnedAboutCaptureAll = true;
       // _diag is not set yet when the base-class constructor calls setConfig().
@@ -417,7 +422,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     }
     if (capture.requestBody && span.isRecording()) {
       try {
-        this._captureBody(capture, span, config.data, config.headers, capture.requestBodyNames);
+        this._captureBody(state, span, config.data, config.headers, capture.requestBodyNames);
       } catch (error) {
         this._ourFailure('capturing the request body', error);
       }
@@ -470,7 +475,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       if (response) {
         collectMetricAttributes(applyResponse(endedSpan, { status: response.statusCode }), state.metricAttributes as Attributes);
       }
-      if (endedSpan.isRecording()) this._captureHeaders(state.capture, endedSpan, sentHeaders, response?.headers);
+      if (endedSpan.isRecording()) this._captureHeaders(state, endedSpan, sentHeaders, response?.headers);
     } catch (error) {
       this._ourFailure('recording a redirect', error);
     } finally {
@@ -522,11 +527,11 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
           answerBody && (parseContentLength(readHeader(answerBody.headers, 'content-length')) ?? byteLength(answerBody.data));
       }
       if (span.isRecording()) {
-        this._captureHeaders(capture, span, sentHeaders, answer?.headers);
+        this._captureHeaders(state, span, sentHeaders, answer?.headers);
         if (capture.requestBody && sentBodySize !== undefined) span.setAttribute(ATTR_HTTP_REQUEST_BODY_SIZE, sentBodySize);
         if (capture.responseBody && answerBody && answerBody.status >= capture.responseBodyMinStatus) {
           const decodedByFetch = transportDecodedBody(answerBody.request);
-          this._captureBody(capture, span, answerBody.data, answerBody.headers, capture.responseBodyNames, decodedByFetch);
+          this._captureBody(state, span, answerBody.data, answerBody.headers, capture.responseBodyNames, decodedByFetch);
         }
       }
     } catch (failure) {
@@ -669,18 +674,31 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   }
 
   /** The headers of one exchange that the options ask for (all, or the named ones), sensitive ones redacted. */
-  private _captureHeaders(capture: ResolvedCapture, span: Span, sentHeaders: unknown, responseHeaders: unknown): void {
+  private _captureHeaders(state: RequestState, span: Span, sentHeaders: unknown, responseHeaders: unknown): void {
+    const { capture } = state;
+    const found: ScrubbedNote[] = [];
     if (capture.headers || capture.requestHeaderNames) {
-      captureRequestHeaders(span, sentHeaders, capture.requestHeaderCapture);
+      captureRequestHeaders(span, sentHeaders, capture.requestHeaderCapture, found);
     }
     if (responseHeaders && (capture.headers || capture.responseHeaderNames)) {
-      captureResponseHeaders(span, responseHeaders, capture.responseHeaderCapture);
+      captureResponseHeaders(span, responseHeaders, capture.responseHeaderCapture, found);
     }
+    this._recordScrubbed(state, span, found);
+  }
+
+  /** Adds what scrubbing just redacted to the span's record of it; a span with nothing redacted gets none. */
+  private _recordScrubbed(state: RequestState, span: Span, found: ScrubbedNote[]): void {
+    if (found.length === 0) return;
+    if (state.scrubbedSpan !== span) {
+      state.scrubbedSpan = span;
+      state.scrubbed = found;
+    } else (state.scrubbed as ScrubbedNote[]).push(...found);
+    span.setAttribute(state.capture.scrubbedAttribute, JSON.stringify(state.scrubbed));
   }
 
   /** A body's attributes; `headers` give its content type and declared length. */
   private _captureBody(
-    capture: ResolvedCapture,
+    state: RequestState,
     span: Span,
     data: unknown,
     headers: unknown,
@@ -689,6 +707,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   ): void {
     // No body (a GET): nothing to record, so no headers to look up either.
     if (data === undefined || data === null) return;
+    const { capture } = state;
+    const found: ScrubbedNote[] = [];
     const attributes = bodyAttributes(
       data,
       readHeader(headers, 'content-type'),
@@ -696,9 +716,11 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       capture.maxBodyLength,
       names,
       isStillEncoded(readHeader(headers, 'content-encoding'), decodedByFetch),
-      capture.scrubBody
+      capture.scrubBody,
+      found
     );
     if (attributes) span.setAttributes(attributes);
+    this._recordScrubbed(state, span, found);
   }
 
   /** `requireParentforSpans`: a request made outside any span is sent untraced. */

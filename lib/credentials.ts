@@ -1,0 +1,260 @@
+/*
+ * Copyright The opentelemetry-instrumentation-axios authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+import type { KeyMatcher } from './sensitive';
+
+/**
+ * Credentials inside free text (a string value of a JSON body, a text body, a
+ * header value), found by their SHAPE next to a sensitive word rather than by
+ * the word alone: `token` or `session` in prose is not a credential, while
+ * `token=…`, `"password": "…"` or `Bearer eyJ…` is. The sensitive words are
+ * the ones keys are judged by (`lib/sensitive.ts` and `extraPatterns`).
+ *
+ * The shapes, in the order they are tried at each position:
+ * 1. a URL's userinfo, `scheme://user:password@`: the userinfo is hidden;
+ * 2. a key then `=` or `:` (`password=…`, `secret: …`, `"api_key": "…"`,
+ *    `?token=…&client_secret=…`, `Authorization: Basic …`), where the key is
+ *    sensitive, or is a redacted query key right after `?` or `&`: the value is
+ *    hidden. A quoted value is hidden up to its closing quote, an auth scheme's
+ *    token after the scheme, else the run of characters up to a delimiter
+ *    (space, quote, `&`, `,`, `;`, brackets). For an unquoted key with a space
+ *    after the `:` or around the `=` (the way prose and code are written), the
+ *    value is hidden only when it looks like a token or ends its line or
+ *    field: "Session: Monday and Tuesday" stays, `secret: abc` does not;
+ * 3. an HTTP authentication scheme followed by a token-like string
+ *    (`Bearer eyJhbGci…`, `Basic dXNlcjpwYXNz`): the string is hidden.
+ */
+const SHAPES =
+  /\b[a-z][a-z\d+.-]*:\/\/(?=[^\s/?#@"'\\<>]+(?:@|$))|(?<![\w.-])([A-Za-z][\w.-]*)(\\*["'])?([ \t]*)([:=])(?![:=/>])([ \t]*)|\b(bearer|basic|digest|token|bot|negotiate|ntlm|dpop|hawk)[ \t]+(?=[\w.~+/=-])/gi;
+
+/** A scheme at the start of a value (`Authorization: Bearer …`): the token after it is the credential. */
+const SCHEME_AT = /(?:bearer|basic|digest|token|bot|negotiate|ntlm|dpop|hawk)[ \t]+/iy;
+
+/** No credential shape fits in fewer characters (`jwt:x`, `sig=x`): shorter strings are not searched. */
+export const SHORTEST_CREDENTIAL_SHAPE = 5;
+
+/** A token has at least this many characters (`Bearer abc` in prose is not one). */
+const SHORTEST_TOKEN = 8;
+
+/** What was found: [start, end) of the text to hide, and the word that made it sensitive. */
+export interface CredentialFound {
+  start: number;
+  end: number;
+  /** The sensitive key as written, the scheme (`Bearer`), or `userinfo`. */
+  word: string;
+  /** The key, when the shape is a key and its value. */
+  key?: string;
+}
+
+function isTokenCharacter(code: number): boolean {
+  return (
+    (code >= 0x30 && code <= 0x39) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x61 && code <= 0x7a) ||
+    // _ . ~ + / = -
+    code === 0x5f || code === 0x2e || code === 0x7e || code === 0x2b || code === 0x2f || code === 0x3d || code === 0x2d
+  );
+}
+
+function isAlphanumeric(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code >= 0x80;
+}
+
+/** Where a run of token characters starting at `start` ends (at most `end`). */
+function tokenEnd(text: string, start: number, end: number): number {
+  let index = start;
+  while (index < end && isTokenCharacter(text.charCodeAt(index))) index += 1;
+  return index;
+}
+
+/**
+ * Whether [start, end) looks like a token rather than a word: long enough, and
+ * with a digit, a symbol (`_ . ~ + / =`), or a capital after a small letter
+ * (`dXNlcjpwYXNz`). "understanding" and "well-known" are words.
+ */
+function looksLikeToken(text: string, start: number, end: number): boolean {
+  // A full stop ends a sentence: "Bearer understanding." is a word.
+  while (end > start && text.charCodeAt(end - 1) === 0x2e) end -= 1;
+  if (end - start < SHORTEST_TOKEN) return false;
+  let previousLower = false;
+  for (let index = start; index < end; index += 1) {
+    const code = text.charCodeAt(index);
+    const upper = code >= 0x41 && code <= 0x5a;
+    const lower = code >= 0x61 && code <= 0x7a;
+    // A digit or a symbol other than `-`; or a capital after a small letter.
+    if ((!upper && !lower && code !== 0x2d && isTokenCharacter(code)) || (upper && previousLower)) return true;
+    previousLower = lower;
+  }
+  return false;
+}
+
+/** Characters that end an unquoted value. */
+function isValueDelimiter(code: number): boolean {
+  return (
+    code <= 0x20 || // space, tab, newlines and controls
+    code === 0x22 || code === 0x27 || code === 0x5c || // " ' \ (a backslash may open an escape of the enclosing JSON string)
+    code === 0x26 || code === 0x2c || code === 0x3b || // & , ;
+    code === 0x3c || code === 0x3e || // < >
+    code === 0x7b || code === 0x7d || code === 0x5b || code === 0x5d || code === 0x28 || code === 0x29 // { } [ ] ( )
+  );
+}
+
+/** Whether the value that ends at `index` ends its line or field (so it is not a word in a sentence). */
+function endsField(text: string, index: number, end: number): boolean {
+  if (index >= end) return true;
+  const code = text.charCodeAt(index);
+  if (code === 0x0a || code === 0x0d || code === 0x3b || code === 0x22 || code === 0x27 || code === 0x7d || code === 0x5d || code === 0x26) return true;
+  // An escaped newline, inside a JSON string.
+  if (code === 0x5c) return text.charCodeAt(index + 1) === 0x6e || text.charCodeAt(index + 1) === 0x72;
+  // `a, b` ends a field; `50,000` does not.
+  if (code === 0x2c) return index + 1 >= end || text.charCodeAt(index + 1) === 0x20;
+  return false;
+}
+
+/** Counts the backslashes from `start`. */
+function backslashesAt(text: string, start: number, end: number): number {
+  let index = start;
+  while (index < end && text.charCodeAt(index) === 0x5c) index += 1;
+  return index - start;
+}
+
+/**
+ * The credential-shape finder, made once per `setConfig()`. `isSensitiveKey`
+ * is the one definition of a sensitive key; `isRedactedQueryKey` adds the
+ * query keys that `url.full` redacts (`sig`, `X-Amz-Signature`) where a key
+ * follows `?` or `&`.
+ */
+export class CredentialFinder {
+  private readonly shapes = new RegExp(SHAPES.source, SHAPES.flags);
+  private readonly schemeAt = new RegExp(SCHEME_AT.source, SCHEME_AT.flags);
+  /** The last search: in which text, from where, and what it found (null: nothing up to the end). */
+  private readonly lastSearch: { text: string | undefined; from: number; match: RegExpExecArray | null } = {
+    text: undefined,
+    from: 0,
+    match: null,
+  };
+
+  constructor(
+    private readonly isSensitiveKey: KeyMatcher,
+    private readonly isRedactedQueryKey: (key: string) => boolean
+  ) {}
+
+  /**
+   * Calls `found` for each credential in text[start, end), left to right, in
+   * ranges that never overlap. `text` may be the raw inside of a JSON string:
+   * escaped quotes (`\"password\":\"…\"`) are read as quotes, and no range
+   * ends inside an escape, so the string stays valid JSON when a range is replaced.
+   */
+  find(text: string, start: number, end: number, found: (credential: CredentialFound) => void, endIsCut = false): void {
+    if (end - start < SHORTEST_CREDENTIAL_SHAPE) return;
+    let match = this.firstMatchFrom(text, start);
+    while (match !== null && match.index < end) {
+      const matchEnd = match.index + match[0].length;
+      if (matchEnd > end) return;
+      let credential: CredentialFound | undefined;
+      if (match[1] !== undefined) credential = this.keyValue(text, match, matchEnd, end);
+      else if (match[6] !== undefined) credential = this.schemeToken(text, matchEnd, end, match[6], endIsCut);
+      else credential = this.userinfo(text, matchEnd, end, endIsCut);
+      let next = matchEnd;
+      if (credential) {
+        found(credential);
+        next = Math.max(credential.end, matchEnd);
+      }
+      match = this.exec(text, next);
+    }
+  }
+
+  /**
+   * The leftmost match at or after `start`. The strings of one JSON body are
+   * searched one after another in the body's text, and a search runs on past
+   * the string it was asked about, up to the next match; so the match last
+   * found is kept, and serves every later string that starts before it.
+   */
+  private firstMatchFrom(text: string, start: number): RegExpExecArray | null {
+    const last = this.lastSearch;
+    if (last.text === text && last.from <= start && (last.match === null || last.match.index >= start)) return last.match;
+    return this.exec(text, start);
+  }
+
+  private exec(text: string, from: number): RegExpExecArray | null {
+    this.shapes.lastIndex = from;
+    const match = this.shapes.exec(text);
+    const last = this.lastSearch;
+    last.text = text;
+    last.from = from;
+    last.match = match;
+    return match;
+  }
+
+  /** The userinfo after `scheme://`; in a text cut short, what is left of an authority that may have been one. */
+  private userinfo(text: string, from: number, end: number, endIsCut: boolean): CredentialFound | undefined {
+    const at = text.indexOf('@', from);
+    if (at !== -1 && at < end) return { start: from, end: at, word: 'userinfo' };
+    return endIsCut && text.length === end ? { start: from, end, word: 'userinfo' } : undefined;
+  }
+
+  /**
+   * The token after an auth scheme. Unless `anyToken` (the scheme is the value
+   * of a sensitive key), it must look like a token, or be cut by the end of a
+   * text cut short: the start of a token cut at the limit is too short to judge.
+   */
+  private schemeToken(text: string, tokenStart: number, end: number, scheme: string, endIsCut: boolean, anyToken = false): CredentialFound | undefined {
+    const tokenStop = tokenEnd(text, tokenStart, end);
+    if (tokenStop === tokenStart) return undefined;
+    const cutShort = endIsCut && tokenStop === end && tokenStop - tokenStart < SHORTEST_TOKEN;
+    if (!anyToken && !cutShort && !looksLikeToken(text, tokenStart, tokenStop)) return undefined;
+    return { start: tokenStart, end: tokenStop, word: scheme };
+  }
+
+  private keyValue(text: string, match: RegExpExecArray, valueStart: number, end: number): CredentialFound | undefined {
+    let key = match[1];
+    let keyStart = match.index;
+    // `\npassword` inside a JSON string: the `n` belongs to the escape.
+    if (backslashesAt(text, keyStart - 1, keyStart) === 1 && text.charCodeAt(keyStart - 2) !== 0x5c) {
+      key = key.slice(1);
+      keyStart += 1;
+      if (key === '' || !/^[A-Za-z]/.test(key)) return undefined;
+    }
+    const before = text.charCodeAt(keyStart - 1);
+    const separator = match[4];
+    const queryKey = separator === '=' && (before === 0x3f || before === 0x26);
+    if (!this.isSensitiveKey(key) && !(queryKey && this.isRedactedQueryKey(key))) return undefined;
+    const keyQuoted = match[2] !== undefined;
+    const spaced = match[5] !== '' && (separator === ':' || match[3] !== '');
+    return this.valueAt(text, valueStart, end, key, spaced && !keyQuoted);
+  }
+
+  /** The value of a sensitive key, starting at `start`; `prose` asks for a token-like value or the end of a field. */
+  private valueAt(text: string, start: number, end: number, key: string, prose: boolean): CredentialFound | undefined {
+    if (start >= end) return undefined;
+    const slashes = backslashesAt(text, start, end);
+    const quote = text.charCodeAt(start + slashes);
+    if (quote === 0x22 || quote === 0x27) {
+      const contentStart = start + slashes + 1;
+      const closing = text.indexOf(text.slice(start, contentStart), contentStart);
+      const contentEnd = closing === -1 || closing > end ? end : closing;
+      return contentEnd > contentStart ? { start: contentStart, end: contentEnd, word: key, key } : undefined;
+    }
+    if (slashes > 0) return undefined;
+    this.schemeAt.lastIndex = start;
+    const scheme = this.schemeAt.exec(text);
+    if (scheme !== null && this.schemeAt.lastIndex < end) {
+      const token = this.schemeToken(text, this.schemeAt.lastIndex, end, key, false, true);
+      if (token) return { ...token, key };
+    }
+    let stop = start;
+    let alphanumeric = false;
+    while (stop < end) {
+      const code = text.charCodeAt(stop);
+      if (isValueDelimiter(code)) break;
+      alphanumeric ||= isAlphanumeric(code);
+      stop += 1;
+    }
+    // Punctuation alone (`**Authentication:**` in Markdown) is no credential.
+    if (!alphanumeric) return undefined;
+    if (prose && !looksLikeToken(text, start, stop) && !endsField(text, stop, end)) return undefined;
+    return { start, end: stop, word: key, key };
+  }
+}
