@@ -90,16 +90,20 @@ export class Scrubber {
     }
     if (contentType && FORM_CONTENT_TYPE.test(contentType)) return scrubForm(text, this.isSensitiveKey, new Redactions(this, attributeName, found));
     // A text body may have been cut at the limit (and is scanned as if it was).
-    return this.credentials ? this.text(text, [attributeName], found, true) : text;
+    return this.credentials ? this.text(text, attributeName, undefined, found, true) : text;
   };
 
-  /** A text (a text body, a header value) with the credentials in it hidden. */
-  text(text: string, path: ScrubPath, found: ScrubbedNote[], mayBeCut = false): string {
+  /**
+   * A text with the credentials in it hidden: a text body (the attribute
+   * `attributeName`), or the value at `index` of a header's attribute.
+   */
+  text(text: string, attributeName: string, index: number | undefined, found: ScrubbedNote[], mayBeCut = false): string {
     const credentials = this.credentials;
     if (!credentials) return text;
     let recorded = '';
     let copiedUpTo = 0;
     credentials.find(text, 0, text.length, (credential) => {
+      const path = index === undefined ? [attributeName] : [attributeName, index];
       recorded += text.slice(copiedUpTo, credential.start) + this.replacement(text, credential, path, found, Encoding.Text);
       copiedUpTo = credential.end;
     }, mayBeCut);
@@ -112,7 +116,7 @@ export class Scrubber {
     let recorded: string[] | undefined;
     for (let index = 0; index < values.length; index += 1) {
       const value = values[index];
-      const scrubbed = this.text(value, [attributeName, index], found);
+      const scrubbed = this.text(value, attributeName, index, found);
       if (scrubbed !== value) {
         recorded ??= values.slice();
         recorded[index] = scrubbed;

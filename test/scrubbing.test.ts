@@ -30,20 +30,15 @@ import {
   ATTR_LOGFIRE_RESPONSE_BODY_TEXT,
 } from '../lib/semconv';
 import { onlySpan } from './support/assertions';
+import { propertyRuns, propertySeed } from './support/random';
 import { useTestServer } from './support/suite';
 import { axios, resetInstrumentation } from './support/telemetry';
 import { diagCollectingScriptPrelude } from './support/child';
 
 const execFileAsync = promisify(execFile);
 
-const DEFAULT_SEED = 20261130;
-const seed = (() => {
-  const fromEnv = process.env.PROPERTY_SEED;
-  if (fromEnv === undefined || fromEnv === '') return DEFAULT_SEED;
-  if (fromEnv === 'random') return Math.floor(Math.random() * 0x7fffffff);
-  return Number(fromEnv);
-})();
-const runs = Number(process.env.PROPERTY_RUNS) || 0;
+const seed = propertySeed(20261130);
+const runs = propertyRuns();
 
 const isSensitive = compileKeyMatcher([]);
 const JSON_MARKER = `"${REDACTED_BODY_VALUE}"`;

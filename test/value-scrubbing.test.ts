@@ -14,7 +14,7 @@
 // test/property.test.ts to explore more).
 
 import * as assert from 'assert';
-import { diag, DiagLogger, DiagLogLevel } from '@opentelemetry/api';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { ATTR_HTTP_REQUEST_HEADER, ATTR_HTTP_RESPONSE_HEADER, ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
 import fc from 'fast-check';
 
@@ -30,17 +30,13 @@ import {
   ATTR_LOGFIRE_SCRUBBED,
 } from '../lib/semconv';
 import { onlySpan } from './support/assertions';
+import { CollectingLogger } from './support/diag';
+import { propertyRuns, propertySeed } from './support/random';
 import { useTestServer } from './support/suite';
 import { axios, resetInstrumentation } from './support/telemetry';
 
-const DEFAULT_SEED = 20261202;
-const seed = (() => {
-  const fromEnv = process.env.PROPERTY_SEED;
-  if (fromEnv === undefined || fromEnv === '') return DEFAULT_SEED;
-  if (fromEnv === 'random') return Math.floor(Math.random() * 0x7fffffff);
-  return Number(fromEnv);
-})();
-const runs = Number(process.env.PROPERTY_RUNS) || 0;
+const seed = propertySeed(20261202);
+const runs = propertyRuns();
 
 /** The body scrubber captureAll uses by default, and what it noted. */
 function scrub(text: string, contentType: string | undefined, config = {}): { recorded: string; found: ScrubbedNote[] } {
@@ -69,17 +65,6 @@ const LLM_ANSWER = {
   ],
   usage: { prompt_tokens: 12, completion_tokens: 48, total_tokens: 60 },
 };
-
-class CollectingLogger implements DiagLogger {
-  readonly errors: string[] = [];
-  error = (...args: unknown[]): void => {
-    this.errors.push(args.map((arg) => (arg instanceof Error ? `${arg.name}: ${arg.message}` : String(arg))).join(' '));
-  };
-  warn = (): void => {};
-  info = (): void => {};
-  debug = (): void => {};
-  verbose = (): void => {};
-}
 
 function scrubbedRecord(attribute: unknown): ScrubbedNote[] {
   assert.strictEqual(typeof attribute, 'string', 'the record is a JSON string');
