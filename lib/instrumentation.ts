@@ -676,13 +676,13 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   /** The headers of one exchange that the options ask for (all, or the named ones), sensitive ones redacted. */
   private _captureHeaders(state: RequestState, span: Span, sentHeaders: unknown, responseHeaders: unknown): void {
     const { capture } = state;
+    const request = capture.headers || capture.requestHeaderNames !== undefined;
+    const response = responseHeaders && (capture.headers || capture.responseHeaderNames !== undefined);
+    // The default options capture no headers: nothing to allocate for them.
+    if (!request && !response) return;
     const found: ScrubbedNote[] = [];
-    if (capture.headers || capture.requestHeaderNames) {
-      captureRequestHeaders(span, sentHeaders, capture.requestHeaderCapture, found);
-    }
-    if (responseHeaders && (capture.headers || capture.responseHeaderNames)) {
-      captureResponseHeaders(span, responseHeaders, capture.responseHeaderCapture, found);
-    }
+    if (request) captureRequestHeaders(span, sentHeaders, capture.requestHeaderCapture, found);
+    if (response) captureResponseHeaders(span, responseHeaders, capture.responseHeaderCapture, found);
     this._recordScrubbed(state, span, found);
   }
 
