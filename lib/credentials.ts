@@ -166,6 +166,11 @@ export class CredentialFinder {
     }
   }
 
+  /** Whether anything shaped like a credential (sensitive or not) is in `text`; `find` reuses the search. */
+  anyShapeIn(text: string): boolean {
+    return text.length >= SHORTEST_CREDENTIAL_SHAPE && this.firstMatchFrom(text, 0) !== null;
+  }
+
   /**
    * The leftmost match at or after `start`. The strings of one JSON body are
    * searched one after another in the body's text, and a search runs on past

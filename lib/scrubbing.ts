@@ -99,7 +99,8 @@ export class Scrubber {
    */
   text(text: string, attributeName: string, index: number | undefined, found: ScrubbedNote[], mayBeCut = false): string {
     const credentials = this.credentials;
-    if (!credentials) return text;
+    // Most header values hold no shape at all: then no closure is made for them.
+    if (!credentials || !credentials.anyShapeIn(text)) return text;
     let recorded = '';
     let copiedUpTo = 0;
     credentials.find(text, 0, text.length, (credential) => {
