@@ -25,9 +25,13 @@ import type { KeyMatcher } from './sensitive';
  *    field: "Session: Monday and Tuesday" stays, `secret: abc` does not;
  * 3. an HTTP authentication scheme followed by a token-like string
  *    (`Bearer eyJhbGci…`, `Basic dXNlcjpwYXNz`): the string is hidden.
+ *
+ * A URL scheme and a key are only looked for where a run of their characters
+ * begins (the lookbehinds), so that no run is searched again from each of its
+ * characters: the search stays linear in the text, whatever it holds.
  */
 const SHAPES =
-  /\b[a-z][a-z\d+.-]*:\/\/(?=[^\s/?#@"'\\<>]+(?:@|$))|(?<![\w.-])([A-Za-z][\w.-]*)(\\*["'])?([ \t]*)([:=])(?![:=/>])([ \t]*)|\b(bearer|basic|digest|token|bot|negotiate|ntlm|dpop|hawk)[ \t]+(?=[\w.~+/=-])/gi;
+  /(?<![\w+.-])[a-z][a-z\d+.-]*:\/\/(?=[^\s/?#@"'\\<>]+(?:@|$))|(?<![\w.-])([A-Za-z][\w.-]*)(\\*["'])?([ \t]*)([:=])(?![:=/>])([ \t]*)|\b(bearer|basic|digest|token|bot|negotiate|ntlm|dpop|hawk)[ \t]+(?=[\w.~+/=-])/gi;
 
 /** A scheme at the start of a value (`Authorization: Bearer …`): the token after it is the credential. */
 const SCHEME_AT = /(?:bearer|basic|digest|token|bot|negotiate|ntlm|dpop|hawk)[ \t]+/iy;
@@ -129,7 +133,7 @@ function backslashesAt(text: string, start: number, end: number): number {
 export class CredentialFinder {
   private readonly shapes = new RegExp(SHAPES.source, SHAPES.flags);
   private readonly schemeAt = new RegExp(SCHEME_AT.source, SCHEME_AT.flags);
-  /** The last search: in which text, from where, and what it found (null: nothing up to the end). */
+  /** The last search: in which text, from where, and what it found (null: nothing up to the end). A header value is searched by `anyShapeIn`, then by `find`. */
   private readonly lastSearch: { text: string | undefined; from: number; match: RegExpExecArray | null } = {
     text: undefined,
     from: 0,
@@ -149,38 +153,40 @@ export class CredentialFinder {
    */
   find(text: string, start: number, end: number, found: (credential: CredentialFound) => void, endIsCut = false): void {
     if (end - start < SHORTEST_CREDENTIAL_SHAPE) return;
-    let match = this.firstMatchFrom(text, start);
-    while (match !== null && match.index < end) {
+    // A string inside a JSON body is searched on its own: a search of the
+    // whole body would run on past the string, into keys shaped like `key":`.
+    const searched = start === 0 && end === text.length ? text : text.slice(start, end);
+    const length = searched.length;
+    let match = this.firstMatchFrom(searched);
+    while (match !== null) {
       const matchEnd = match.index + match[0].length;
-      if (matchEnd > end) return;
       let credential: CredentialFound | undefined;
-      if (match[1] !== undefined) credential = this.keyValue(text, match, matchEnd, end);
-      else if (match[6] !== undefined) credential = this.schemeToken(text, matchEnd, end, match[6], endIsCut);
-      else credential = this.userinfo(text, matchEnd, end, endIsCut);
+      if (match[1] !== undefined) credential = this.keyValue(searched, match, matchEnd, length);
+      else if (match[6] !== undefined) credential = this.schemeToken(searched, matchEnd, length, match[6], endIsCut);
+      else credential = this.userinfo(searched, matchEnd, length, endIsCut);
       let next = matchEnd;
       if (credential) {
-        found(credential);
         next = Math.max(credential.end, matchEnd);
+        credential.start += start;
+        credential.end += start;
+        found(credential);
       }
-      match = this.exec(text, next);
+      match = this.exec(searched, next);
     }
+    // Holds no body alive until the next search.
+    this.lastSearch.text = undefined;
   }
 
   /** Whether anything shaped like a credential (sensitive or not) is in `text`; `find` reuses the search. */
   anyShapeIn(text: string): boolean {
-    return text.length >= SHORTEST_CREDENTIAL_SHAPE && this.firstMatchFrom(text, 0) !== null;
+    return text.length >= SHORTEST_CREDENTIAL_SHAPE && this.firstMatchFrom(text) !== null;
   }
 
-  /**
-   * The leftmost match at or after `start`. The strings of one JSON body are
-   * searched one after another in the body's text, and a search runs on past
-   * the string it was asked about, up to the next match; so the match last
-   * found is kept, and serves every later string that starts before it.
-   */
-  private firstMatchFrom(text: string, start: number): RegExpExecArray | null {
+  /** The first match in `text`: the one `anyShapeIn` found, if it searched the same text last. */
+  private firstMatchFrom(text: string): RegExpExecArray | null {
     const last = this.lastSearch;
-    if (last.text === text && last.from <= start && (last.match === null || last.match.index >= start)) return last.match;
-    return this.exec(text, start);
+    if (last.text === text && last.from === 0) return last.match;
+    return this.exec(text, 0);
   }
 
   private exec(text: string, from: number): RegExpExecArray | null {
