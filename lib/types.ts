@@ -84,7 +84,7 @@ export interface AxiosInstrumentationConfig extends InstrumentationConfig {
   captureResponseBody?: boolean | 'on-error';
   /** Captured bodies are cut to at most this many characters. Default 16384. */
   maxBodyLength?: number;
-  /** `'semconv'` (default): `http.*.body.content`; `'logfire'`: `http.*.body.text`. */
+  /** `'semconv'` (default): `http.*.body.content` and `axios.scrubbed`; `'logfire'`: `http.*.body.text` and `logfire.scrubbed`. */
   bodyAttributeNames?: BodyAttributeNames;
   /**
    * Header names whose values are written as `[REDACTED]`: strings match the
