@@ -7,7 +7,7 @@
 //
 //   npx tsc -p tsconfig.json --outDir build-base     # at the commit before
 //   npx tsc -p tsconfig.json --outDir build-change   # at the change
-//   node bench/scrub-cost.js --builds build-base,build-change [--node 24] [--windows 7]
+//   node bench/scrub-cost.js --builds build-base,build-change [--node 24] [--windows 7] [--modes ours-capture-all]
 
 const { spawn } = require('child_process');
 const path = require('path');
@@ -22,7 +22,7 @@ const windows = Number(args.windows ?? 7);
 const CASES = [
   ['ours', 256],
   ['ours-capture-all', 1024],
-];
+].filter(([mode]) => !args.modes || args.modes.split(',').includes(mode));
 
 function startServer() {
   const server = spawn(node.bin, [path.join(__dirname, 'server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -30,11 +30,21 @@ import type { KeyMatcher } from './sensitive';
  * begins (the lookbehinds), so that no run is searched again from each of its
  * characters: the search stays linear in the text, whatever it holds.
  */
-const SHAPES =
-  /(?<![\w+.-])[a-z][a-z\d+.-]*:\/\/(?=[^\s/?#@"'\\<>]+(?:@|$))|(?<![\w.-])([A-Za-z][\w.-]*)(\\*["'])?([ \t]*)([:=])(?![:=/>])([ \t]*)|\b(bearer|basic|digest|token|bot|negotiate|ntlm|dpop|hawk)[ \t]+(?=[\w.~+/=-])/gi;
+/** The HTTP authentication schemes whose token is looked for (IANA's registry, and GitHub's `token`, Discord's `Bot`). */
+const AUTH_SCHEMES = '(bearer|basic|digest|token|bot|negotiate|ntlm|dpop|hawk)[ \\t]+';
+/** An auth scheme followed by what may begin a token: the third shape. */
+const SCHEME_THEN_TOKEN = `\\b${AUTH_SCHEMES}(?=[\\w.~+/=-])`;
+
+const SHAPES = new RegExp(
+  `(?<![\\w+.-])[a-z][a-z\\d+.-]*:\\/\\/(?=[^\\s/?#@"'\\\\<>]+(?:@|$))|(?<![\\w.-])([A-Za-z][\\w.-]*)(\\\\*["'])?([ \\t]*)([:=])(?![:=/>])([ \\t]*)|${SCHEME_THEN_TOKEN}`,
+  'gi'
+);
+
+/** The third shape alone (its scheme is group 1). */
+const SCHEMES = new RegExp(SCHEME_THEN_TOKEN, 'gi');
 
 /** A scheme at the start of a value (`Authorization: Bearer …`): the token after it is the credential. */
-const SCHEME_AT = /(?:bearer|basic|digest|token|bot|negotiate|ntlm|dpop|hawk)[ \t]+/iy;
+const SCHEME_AT = new RegExp(AUTH_SCHEMES, 'iy');
 
 /** No credential shape fits in fewer characters (`jwt:x`, `sig=x`): shorter strings are not searched. */
 export const SHORTEST_CREDENTIAL_SHAPE = 5;
@@ -132,11 +142,16 @@ function backslashesAt(text: string, start: number, end: number): number {
  */
 export class CredentialFinder {
   private readonly shapes = new RegExp(SHAPES.source, SHAPES.flags);
+  /** The third shape alone, for a text without `:` or `=`, which can hold no other. */
+  private readonly schemes = new RegExp(SCHEMES.source, SCHEMES.flags);
   private readonly schemeAt = new RegExp(SCHEME_AT.source, SCHEME_AT.flags);
-  /** The last search: in which text, from where, and what it found (null: nothing up to the end). A header value is searched by `anyShapeIn`, then by `find`. */
-  private readonly lastSearch: { text: string | undefined; from: number; match: RegExpExecArray | null } = {
+  /**
+   * The last search: of which text, with which expression, and what it found
+   * first (null: nothing). A header value is searched by `anyShapeIn`, then by `find`.
+   */
+  private readonly lastSearch: { text: string | undefined; shapes: RegExp | undefined; match: RegExpExecArray | null } = {
     text: undefined,
-    from: 0,
+    shapes: undefined,
     match: null,
   };
 
@@ -152,16 +167,18 @@ export class CredentialFinder {
    * ends inside an escape, so the string stays valid JSON when a range is replaced.
    */
   find(text: string, start: number, end: number, found: (credential: CredentialFound) => void, endIsCut = false): void {
-    if (end - start < SHORTEST_CREDENTIAL_SHAPE) return;
+    const shapes = this.shapesFor(text, start, end);
+    if (shapes === undefined) return;
     // A string inside a JSON body is searched on its own: a search of the
     // whole body would run on past the string, into keys shaped like `key":`.
     const searched = start === 0 && end === text.length ? text : text.slice(start, end);
     const length = searched.length;
-    let match = this.firstMatchFrom(searched);
+    let match = this.firstMatch(searched, shapes);
     while (match !== null) {
       const matchEnd = match.index + match[0].length;
       let credential: CredentialFound | undefined;
-      if (match[1] !== undefined) credential = this.keyValue(searched, match, matchEnd, length);
+      if (shapes === this.schemes) credential = this.schemeToken(searched, matchEnd, length, match[1], endIsCut);
+      else if (match[1] !== undefined) credential = this.keyValue(searched, match, matchEnd, length);
       else if (match[6] !== undefined) credential = this.schemeToken(searched, matchEnd, length, match[6], endIsCut);
       else credential = this.userinfo(searched, matchEnd, length, endIsCut);
       let next = matchEnd;
@@ -171,7 +188,8 @@ export class CredentialFinder {
         credential.end += start;
         found(credential);
       }
-      match = this.exec(searched, next);
+      shapes.lastIndex = next;
+      match = shapes.exec(searched);
     }
     // Holds no body alive until the next search.
     this.lastSearch.text = undefined;
@@ -179,22 +197,35 @@ export class CredentialFinder {
 
   /** Whether anything shaped like a credential (sensitive or not) is in `text`; `find` reuses the search. */
   anyShapeIn(text: string): boolean {
-    return text.length >= SHORTEST_CREDENTIAL_SHAPE && this.firstMatchFrom(text) !== null;
+    const shapes = this.shapesFor(text, 0, text.length);
+    return shapes !== undefined && this.firstMatch(text, shapes) !== null;
+  }
+
+  /**
+   * The expression that can find something in text[start, end), by one look
+   * at its characters (far cheaper than the expression): every shape but an
+   * auth scheme's needs a `:` or `=`, and a scheme needs a space or tab after it.
+   * Undefined: nothing can be there.
+   */
+  private shapesFor(text: string, start: number, end: number): RegExp | undefined {
+    if (end - start < SHORTEST_CREDENTIAL_SHAPE) return undefined;
+    let blank = false;
+    for (let index = start; index < end; index += 1) {
+      const code = text.charCodeAt(index);
+      if (code === 0x3a || code === 0x3d) return this.shapes; // : =
+      if (code === 0x20 || code === 0x09) blank = true;
+    }
+    return blank ? this.schemes : undefined;
   }
 
   /** The first match in `text`: the one `anyShapeIn` found, if it searched the same text last. */
-  private firstMatchFrom(text: string): RegExpExecArray | null {
+  private firstMatch(text: string, shapes: RegExp): RegExpExecArray | null {
     const last = this.lastSearch;
-    if (last.text === text && last.from === 0) return last.match;
-    return this.exec(text, 0);
-  }
-
-  private exec(text: string, from: number): RegExpExecArray | null {
-    this.shapes.lastIndex = from;
-    const match = this.shapes.exec(text);
-    const last = this.lastSearch;
+    if (last.text === text && last.shapes === shapes) return last.match;
+    shapes.lastIndex = 0;
+    const match = shapes.exec(text);
     last.text = text;
-    last.from = from;
+    last.shapes = shapes;
     last.match = match;
     return match;
   }
