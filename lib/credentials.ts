@@ -31,7 +31,8 @@ import type { KeyMatcher } from './sensitive';
  * characters: the search stays linear in the text, whatever it holds.
  */
 /** The HTTP authentication schemes whose token is looked for (IANA's registry, and GitHub's `token`, Discord's `Bot`). */
-const AUTH_SCHEMES = '(bearer|basic|digest|token|bot|negotiate|ntlm|dpop|hawk)[ \\t]+';
+const AUTH_SCHEME_NAMES = ['bearer', 'basic', 'digest', 'token', 'bot', 'negotiate', 'ntlm', 'dpop', 'hawk'];
+const AUTH_SCHEMES = `(${AUTH_SCHEME_NAMES.join('|')})[ \\t]+`;
 /** An auth scheme followed by what may begin a token: the third shape. */
 const SCHEME_THEN_TOKEN = `\\b${AUTH_SCHEMES}(?=[\\w.~+/=-])`;
 
@@ -51,6 +52,8 @@ export const SHORTEST_CREDENTIAL_SHAPE = 5;
 
 /** A token has at least this many characters (`Bearer abc` in prose is not one). */
 const SHORTEST_TOKEN = 8;
+
+const NOTHING_FOUND: readonly CredentialFound[] = Object.freeze([]);
 
 /** What was found: [start, end) of the text to hide, and the word that made it sensitive. */
 export interface CredentialFound {
@@ -74,6 +77,27 @@ function isTokenCharacter(code: number): boolean {
 
 function isAlphanumeric(code: number): boolean {
   return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code >= 0x80;
+}
+
+function isLetter(code: number): boolean {
+  const lower = code | 0x20;
+  return lower >= 0x61 && lower <= 0x7a;
+}
+
+/** Whether the letters just before `index` (back to `start` at most) are an auth scheme's name, in any case. */
+function isSchemeBefore(text: string, start: number, index: number): boolean {
+  let wordStart = index;
+  // No name is longer than 9 letters: a longer word stops the walk at 10 and matches none.
+  while (wordStart > start && wordStart > index - 10 && isLetter(text.charCodeAt(wordStart - 1))) wordStart -= 1;
+  const length = index - wordStart;
+  for (const name of AUTH_SCHEME_NAMES) {
+    if (name.length !== length) continue;
+    let same = true;
+    // Letters only here: `| 0x20` is their lower case.
+    for (let offset = 0; same && offset < length; offset += 1) same = (text.charCodeAt(wordStart + offset) | 0x20) === name.charCodeAt(offset);
+    if (same) return true;
+  }
+  return false;
 }
 
 /** Where a run of token characters starting at `start` ends (at most `end`). */
@@ -161,18 +185,20 @@ export class CredentialFinder {
   ) {}
 
   /**
-   * Calls `found` for each credential in text[start, end), left to right, in
-   * ranges that never overlap. `text` may be the raw inside of a JSON string:
-   * escaped quotes (`\"password\":\"…\"`) are read as quotes, and no range
-   * ends inside an escape, so the string stays valid JSON when a range is replaced.
+   * The credentials in text[start, end), left to right, in ranges that never
+   * overlap (a new list when there are any; no allocation when there are none).
+   * `text` may be the raw inside of a JSON string: escaped quotes
+   * (`\"password\":\"…\"`) are read as quotes, and no range ends inside an
+   * escape, so the string stays valid JSON when a range is replaced.
    */
-  find(text: string, start: number, end: number, found: (credential: CredentialFound) => void, endIsCut = false): void {
+  find(text: string, start: number, end: number, endIsCut = false): readonly CredentialFound[] {
     const shapes = this.shapesFor(text, start, end);
-    if (shapes === undefined) return;
+    if (shapes === undefined) return NOTHING_FOUND;
     // A string inside a JSON body is searched on its own: a search of the
     // whole body would run on past the string, into keys shaped like `key":`.
     const searched = start === 0 && end === text.length ? text : text.slice(start, end);
     const length = searched.length;
+    let found: CredentialFound[] | undefined;
     let match = this.firstMatch(searched, shapes);
     while (match !== null) {
       const matchEnd = match.index + match[0].length;
@@ -186,13 +212,14 @@ export class CredentialFinder {
         next = Math.max(credential.end, matchEnd);
         credential.start += start;
         credential.end += start;
-        found(credential);
+        (found ??= []).push(credential);
       }
       shapes.lastIndex = next;
       match = shapes.exec(searched);
     }
     // Holds no body alive until the next search.
     this.lastSearch.text = undefined;
+    return found ?? NOTHING_FOUND;
   }
 
   /** Whether anything shaped like a credential (sensitive or not) is in `text`; `find` reuses the search. */
@@ -204,18 +231,18 @@ export class CredentialFinder {
   /**
    * The expression that can find something in text[start, end), by one look
    * at its characters (far cheaper than the expression): every shape but an
-   * auth scheme's needs a `:` or `=`, and a scheme needs a space or tab after it.
+   * auth scheme's needs a `:` or `=`, and a scheme is a word before a space or tab.
    * Undefined: nothing can be there.
    */
   private shapesFor(text: string, start: number, end: number): RegExp | undefined {
     if (end - start < SHORTEST_CREDENTIAL_SHAPE) return undefined;
-    let blank = false;
+    let scheme = false;
     for (let index = start; index < end; index += 1) {
       const code = text.charCodeAt(index);
       if (code === 0x3a || code === 0x3d) return this.shapes; // : =
-      if (code === 0x20 || code === 0x09) blank = true;
+      if (!scheme && (code === 0x20 || code === 0x09)) scheme = isSchemeBefore(text, start, index);
     }
-    return blank ? this.schemes : undefined;
+    return scheme ? this.schemes : undefined;
   }
 
   /** The first match in `text`: the one `anyShapeIn` found, if it searched the same text last. */

@@ -101,13 +101,15 @@ export class Scrubber {
     const credentials = this.credentials;
     // Most header values hold no shape at all: then no closure is made for them.
     if (!credentials || !credentials.anyShapeIn(text)) return text;
+    const credentialsFound = credentials.find(text, 0, text.length, mayBeCut);
+    if (credentialsFound.length === 0) return text;
+    const path = index === undefined ? [attributeName] : [attributeName, index];
     let recorded = '';
     let copiedUpTo = 0;
-    credentials.find(text, 0, text.length, (credential) => {
-      const path = index === undefined ? [attributeName] : [attributeName, index];
+    for (const credential of credentialsFound) {
       recorded += text.slice(copiedUpTo, credential.start) + this.replacement(text, credential, path, found, Encoding.Text);
       copiedUpTo = credential.end;
-    }, mayBeCut);
+    }
     return copiedUpTo === 0 ? text : recorded + text.slice(copiedUpTo);
   }
 
@@ -216,9 +218,8 @@ export class Redactions {
     if (scrubber.isSensitiveKey(key)) word = scrubber.sensitiveWordOf(key);
     else if (scrubber.credentials && end - equals > 1) {
       const value = decodeFormKey(text.slice(equals + 1, end));
-      scrubber.credentials.find(value, 0, value.length, (credential) => {
-        word ??= credential.key === undefined ? credential.word : scrubber.sensitiveWordOf(credential.key);
-      }, end === text.length);
+      const [credential] = scrubber.credentials.find(value, 0, value.length, end === text.length);
+      if (credential) word = credential.key === undefined ? credential.word : scrubber.sensitiveWordOf(credential.key);
     }
     if (word === undefined) return undefined;
     const raw = text.slice(equals + 1, end);
@@ -405,19 +406,7 @@ export function scrubJson(text: string, isSensitiveKey: KeyMatcher | JsonKeyVerd
   const keyStarts: number[] = [];
   const keyEnds: number[] = [];
   const indexes: number[] = [];
-  const pathHere = (): ScrubPath => {
-    const path: ScrubPath = [redactions ? redactions.attributeName : ''];
-    for (let depth = 0; depth < inObject.length; depth += 1) {
-      path.push(inObject[depth] ? keyText(text, keyStarts[depth], keyEnds[depth]) ?? text.slice(keyStarts[depth] + 1, keyEnds[depth] - 1) : indexes[depth]);
-    }
-    return path;
-  };
   const credentials = redactions?.scrubber.credentials;
-  const hideCredential = (credential: CredentialFound) => {
-    const replacement = (redactions as Redactions).scrubber.replacement(text, credential, pathHere(), (redactions as Redactions).found, Encoding.JsonStringContent);
-    recorded += text.slice(copiedUpTo, credential.start) + replacement;
-    copiedUpTo = credential.end;
-  };
   let expect = Expect.Value;
   /** The value about to be read is that of a sensitive key. */
   let sensitive = false;
@@ -446,7 +435,10 @@ export function scrubJson(text: string, isSensitiveKey: KeyMatcher | JsonKeyVerd
         if (sensitive) {
           sensitive = false;
           const end = valueEnd(text, index);
-          recorded += text.slice(copiedUpTo, index) + (redactions ? redactions.jsonValue(text, index, end, pathHere()) : REDACTED_JSON_VALUE);
+          const replacement = redactions
+            ? redactions.jsonValue(text, index, end, jsonPath(text, redactions.attributeName, inObject, keyStarts, keyEnds, indexes))
+            : REDACTED_JSON_VALUE;
+          recorded += text.slice(copiedUpTo, index) + replacement;
           copiedUpTo = end;
           index = end;
         } else if (code === OPEN_BRACE) {
@@ -460,7 +452,16 @@ export function scrubJson(text: string, isSensitiveKey: KeyMatcher | JsonKeyVerd
           index += 1;
         } else if (code === QUOTE) {
           const end = stringEnd(text, index);
-          if (credentials) credentials.find(text, index + 1, end === -1 ? length : end - 1, hideCredential, end === -1);
+          const found = credentials?.find(text, index + 1, end === -1 ? length : end - 1, end === -1);
+          if (found !== undefined && found.length > 0) {
+            const scrubbing = redactions as Redactions;
+            const path = jsonPath(text, scrubbing.attributeName, inObject, keyStarts, keyEnds, indexes);
+            for (const credential of found) {
+              const replacement = scrubbing.scrubber.replacement(text, credential, path, scrubbing.found, Encoding.JsonStringContent);
+              recorded += text.slice(copiedUpTo, credential.start) + replacement;
+              copiedUpTo = credential.end;
+            }
+          }
           index = end === -1 ? length : end;
         } else {
           const end = scalarEnd(text, index);
@@ -516,6 +517,26 @@ export function scrubJson(text: string, isSensitiveKey: KeyMatcher | JsonKeyVerd
     }
   }
   return copiedUpTo === 0 ? text : recorded + text.slice(copiedUpTo);
+}
+
+/**
+ * Where the reader of a JSON body is: per open container, the current key
+ * (objects, its literal decoded now) or index (arrays). Built only when
+ * something is redacted.
+ */
+function jsonPath(
+  text: string,
+  attributeName: string,
+  inObject: readonly boolean[],
+  keyStarts: readonly number[],
+  keyEnds: readonly number[],
+  indexes: readonly number[]
+): ScrubPath {
+  const path: ScrubPath = [attributeName];
+  for (let depth = 0; depth < inObject.length; depth += 1) {
+    path.push(inObject[depth] ? keyText(text, keyStarts[depth], keyEnds[depth]) ?? text.slice(keyStarts[depth] + 1, keyEnds[depth] - 1) : indexes[depth]);
+  }
+  return path;
 }
 
 /** What is recorded of a body that stops being JSON at `position`. */
