@@ -41,6 +41,11 @@ const SHAPES = new RegExp(
   'gi'
 );
 
+/** What every shape but the third needs. */
+const SEPARATOR = /[:=]/g;
+/** Texts up to this long are looked at character by character before any search. */
+const LONGEST_TEXT_LOOKED_AT = 64;
+
 /** The third shape alone (its scheme is group 1). */
 const SCHEMES = new RegExp(SCHEME_THEN_TOKEN, 'gi');
 
@@ -229,13 +234,21 @@ export class CredentialFinder {
   }
 
   /**
-   * The expression that can find something in text[start, end), by one look
-   * at its characters (far cheaper than the expression): every shape but an
-   * auth scheme's needs a `:` or `=`, and a scheme is a word before a space or tab.
-   * Undefined: nothing can be there.
+   * The expression that can find something in text[start, end); undefined
+   * when nothing can be there. Every shape but an auth scheme's needs a `:` or
+   * `=`; a scheme is a word before a space or tab. A short text (most string
+   * values) is looked at character by character, which spares most of them any
+   * search; a longer one (prose) is tested for a `:` or `=` by an expression,
+   * which reads long texts faster.
    */
   private shapesFor(text: string, start: number, end: number): RegExp | undefined {
-    if (end - start < SHORTEST_CREDENTIAL_SHAPE) return undefined;
+    const length = end - start;
+    if (length < SHORTEST_CREDENTIAL_SHAPE) return undefined;
+    if (length > LONGEST_TEXT_LOOKED_AT) {
+      SEPARATOR.lastIndex = start;
+      const separator = SEPARATOR.exec(text);
+      return separator !== null && separator.index < end ? this.shapes : this.schemes;
+    }
     let scheme = false;
     for (let index = start; index < end; index += 1) {
       const code = text.charCodeAt(index);
