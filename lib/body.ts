@@ -8,7 +8,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { formFieldsJson, isFormContentType } from './logfire';
 import { copyText, decodeBytes } from './platform';
 import type { TextEncodingName } from './platform/text-encoding';
-import type { BodyScrubber } from './scrubbing';
+import type { BodyScrubber, ScrubbedNote } from './scrubbing';
 
 /** Where one captured body goes. */
 export interface BodyAttributeNames {
@@ -125,8 +125,8 @@ function asBytes(data: unknown): Uint8Array | undefined {
   return undefined;
 }
 
-function recordedText(text: string, contentType: string | undefined, scrub: BodyScrubber | undefined): string {
-  return scrub ? scrub(text, contentType) : text;
+function recordedText(text: string, contentType: string | undefined, scrub: BodyScrubber | undefined, name: string, found?: ScrubbedNote[]): string {
+  return scrub ? scrub(text, contentType, name, found) : text;
 }
 
 /**
@@ -135,7 +135,8 @@ function recordedText(text: string, contentType: string | undefined, scrub: Body
  * is known without reading it. Streams, FormData, Blobs and other objects are
  * never read: they yield no attributes. A body that is `stillEncoded` (gzip
  * bytes, say) is never decoded as text. The text is cut first, then `scrub`
- * rewrites it, so scrubbing costs no more than the limit allows.
+ * rewrites it, so scrubbing costs no more than the limit allows; what it
+ * redacts is noted in `found`.
  */
 export function bodyAttributes(
   data: unknown,
@@ -144,7 +145,8 @@ export function bodyAttributes(
   limit: number,
   names: BodyAttributeNames,
   stillEncoded = false,
-  scrub?: BodyScrubber
+  scrub?: BodyScrubber,
+  found?: ScrubbedNote[]
 ): Attributes | undefined {
   const textual = stillEncoded ? false : isTextualContentType(contentType);
   const declaredSize = parseContentLength(contentLength);
@@ -156,19 +158,19 @@ export function bodyAttributes(
     // explicitly binary content type here means mojibake: keep only the size.
     if (textual === false) return attributes;
     if (names.form !== undefined && data.length <= limit && isFormContentType(contentType)) {
-      attributes[names.form] = formFieldsJson(recordedText(data, contentType, scrub));
+      attributes[names.form] = formFieldsJson(recordedText(data, contentType, scrub, names.form, found));
     } else if (data.length > limit) {
-      attributes[names.content] = recordedText(truncateText(data, limit), contentType, scrub);
+      attributes[names.content] = recordedText(truncateText(data, limit), contentType, scrub, names.content, found);
       attributes[names.truncated] = true;
     } else {
-      attributes[names.content] = recordedText(data, contentType, scrub);
+      attributes[names.content] = recordedText(data, contentType, scrub, names.content, found);
     }
     return attributes;
   }
 
   if (data instanceof URLSearchParams) {
     const formType = contentType ?? 'application/x-www-form-urlencoded';
-    return bodyAttributes(data.toString(), formType, contentLength, limit, names, false, scrub);
+    return bodyAttributes(data.toString(), formType, contentLength, limit, names, false, scrub, found);
   }
 
   const bytes = asBytes(data);
@@ -181,10 +183,10 @@ export function bodyAttributes(
   const maxBytes = limit * (MAX_BYTES_PER_UNIT[encoding] ?? 3);
   const text = decodePrefix(bytes, maxBytes, encoding);
   if (text.length > limit) {
-    attributes[names.content] = recordedText(truncateText(text, limit), contentType, scrub);
+    attributes[names.content] = recordedText(truncateText(text, limit), contentType, scrub, names.content, found);
     attributes[names.truncated] = true;
   } else {
-    attributes[names.content] = recordedText(text, contentType, scrub);
+    attributes[names.content] = recordedText(text, contentType, scrub, names.content, found);
     if (bytes.byteLength > maxBytes) attributes[names.truncated] = true;
   }
   return attributes;

@@ -5,16 +5,20 @@
 
 import { ATTR_HTTP_REQUEST_HEADER, ATTR_HTTP_RESPONSE_HEADER } from '@opentelemetry/semantic-conventions';
 
+import type { DiagLogger } from '@opentelemetry/api';
+
 import type { AxiosInstrumentationConfig } from './types';
 import { compileHeaderMatcher, DEFAULT_SENSITIVE_HEADERS, HeaderCapture, HeaderMatcher } from './headers';
 import { compileQueryRedaction, DEFAULT_REDACTED_QUERY_PARAMS, QueryRedaction, RequestUrlCache } from './url';
 import type { BodyAttributeNames } from './body';
 import { environmentVariable, tracePropagationFilter } from './platform';
-import { BodyScrubber, createBodyScrubber } from './scrubbing';
-import { compileKeyMatcher, compilePatterns } from './sensitive';
+import { CredentialFinder } from './credentials';
+import { BodyScrubber, Scrubber } from './scrubbing';
+import { compileKeyMatcher, compilePatterns, compileSensitiveWordFinder } from './sensitive';
 import {
   ATTR_AXIOS_REQUEST_BODY_TRUNCATED,
   ATTR_AXIOS_RESPONSE_BODY_TRUNCATED,
+  ATTR_AXIOS_SCRUBBED,
   ATTR_HTTP_REQUEST_BODY_CONTENT,
   ATTR_HTTP_REQUEST_BODY_SIZE,
   ATTR_HTTP_RESPONSE_BODY_CONTENT,
@@ -22,6 +26,7 @@ import {
   ATTR_LOGFIRE_REQUEST_BODY_FORM,
   ATTR_LOGFIRE_REQUEST_BODY_TEXT,
   ATTR_LOGFIRE_RESPONSE_BODY_TEXT,
+  ATTR_LOGFIRE_SCRUBBED,
 } from './semconv';
 
 export const CAPTURE_ALL_ENV = 'OTEL_INSTRUMENTATION_AXIOS_CAPTURE_ALL';
@@ -54,6 +59,8 @@ export interface ResolvedCapture {
   logfireJsonHint: boolean;
   /** Rewrites captured body text; undefined with `scrubbing: false`. */
   scrubBody: BodyScrubber | undefined;
+  /** Where the list of what scrubbing redacted goes (`logfire.scrubbed` with Logfire's names). */
+  scrubbedAttribute: string;
   isSensitiveHeader: HeaderMatcher;
   queryRedaction: QueryRedaction;
   /** The URLs of recent requests, described with this queryRedaction. */
@@ -95,7 +102,7 @@ function headerNameSet(names: readonly unknown[] | undefined): ReadonlySet<strin
   return set.size > 0 ? set : undefined;
 }
 
-export function resolveConfig(config: AxiosInstrumentationConfig): ResolvedConfig {
+export function resolveConfig(config: AxiosInstrumentationConfig, logger?: Pick<DiagLogger, 'error'>): ResolvedConfig {
   const captureAll = config.captureAll ?? envFlag(CAPTURE_ALL_ENV) ?? false;
   const specificFlags = [config.captureHeaders, config.captureRequestBody, config.captureResponseBody];
   const logfireNames = config.bodyAttributeNames === 'logfire';
@@ -124,6 +131,16 @@ export function resolveConfig(config: AxiosInstrumentationConfig): ResolvedConfi
     ? undefined
     : headerNameSet(namedHeaders ? namedHeaders.responseHeaders : envList(CAPTURE_RESPONSE_HEADERS_ENV));
   const isSensitiveHeader = compileHeaderMatcher([...(config.sensitiveHeaders ?? DEFAULT_SENSITIVE_HEADERS), ...extra.patterns]);
+  // Values are read for credentials with the same sensitive keys, and the query keys url.full redacts.
+  const scrubber =
+    scrubbing &&
+    new Scrubber(
+      isSensitiveKey,
+      new CredentialFinder(isSensitiveKey, queryRedaction.isRedactedKey),
+      compileSensitiveWordFinder(extra.patterns),
+      typeof scrubbing.callback === 'function' ? scrubbing.callback : undefined,
+      logger
+    );
   return {
     captureAllOverlaps: config.captureAll === true && specificFlags.some((flag) => flag !== undefined),
     scrubbingOff: scrubbing === undefined,
@@ -132,8 +149,8 @@ export function resolveConfig(config: AxiosInstrumentationConfig): ResolvedConfi
       headers: captureHeaders,
       requestHeaderNames,
       responseHeaderNames,
-      requestHeaderCapture: new HeaderCapture(ATTR_HTTP_REQUEST_HEADER, isSensitiveHeader, queryRedaction, requestHeaderNames),
-      responseHeaderCapture: new HeaderCapture(ATTR_HTTP_RESPONSE_HEADER, isSensitiveHeader, queryRedaction, responseHeaderNames),
+      requestHeaderCapture: new HeaderCapture(ATTR_HTTP_REQUEST_HEADER, isSensitiveHeader, queryRedaction, requestHeaderNames, scrubber),
+      responseHeaderCapture: new HeaderCapture(ATTR_HTTP_RESPONSE_HEADER, isSensitiveHeader, queryRedaction, responseHeaderNames, scrubber),
       requestBody: captureAll || config.captureRequestBody === true,
       responseBody: captureAll || config.captureResponseBody === true || config.captureResponseBody === 'on-error',
       responseBodyMinStatus: !captureAll && config.captureResponseBody === 'on-error' ? 400 : 0,
@@ -150,7 +167,8 @@ export function resolveConfig(config: AxiosInstrumentationConfig): ResolvedConfi
         truncated: ATTR_AXIOS_RESPONSE_BODY_TRUNCATED,
       },
       logfireJsonHint: logfireNames,
-      scrubBody: scrubbing && createBodyScrubber(isSensitiveKey),
+      scrubBody: scrubber && scrubber.body,
+      scrubbedAttribute: logfireNames ? ATTR_LOGFIRE_SCRUBBED : ATTR_AXIOS_SCRUBBED,
       isSensitiveHeader,
       queryRedaction,
       urls: new RequestUrlCache(queryRedaction),

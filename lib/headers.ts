@@ -5,6 +5,7 @@
 
 import type { Span } from '@opentelemetry/api';
 
+import type { Scrubber, ScrubbedNote } from './scrubbing';
 import { DEFAULT_SENSITIVE_PATTERNS, SENSITIVE_HEADER_NAMES_ONLY, statelessRegExp } from './sensitive';
 import { QueryRedaction, redactUrlString } from './url';
 
@@ -185,6 +186,7 @@ export function sentHeadersSource(request: unknown, configHeaders: unknown): unk
 
 /** How one header name is captured: its attribute's name, and how its values are written. */
 interface HeaderPlan {
+  readonly lowerCaseName: string;
   readonly attribute: string;
   readonly values: 'as-sent' | 'redacted' | 'url';
 }
@@ -205,13 +207,16 @@ export class HeaderCapture {
     private readonly attributeName: (lowerCaseName: string) => string,
     private readonly isSensitive: HeaderMatcher,
     private readonly queryRedaction: QueryRedaction,
-    only?: ReadonlySet<string>
+    only?: ReadonlySet<string>,
+    /** Scrubs the values of headers whose names are not sensitive, and notes each redaction (none with `scrubbing: false`). */
+    private readonly scrubber?: Scrubber
   ) {
     this.named = only && [...only].map((name) => [name, this.plan(name)] as const);
   }
 
   private plan(lowerCaseName: string): HeaderPlan {
     return {
+      lowerCaseName,
       attribute: this.attributeName(lowerCaseName),
       values: this.isSensitive(lowerCaseName) ? 'redacted' : URL_HEADERS.has(lowerCaseName) ? 'url' : 'as-sent',
     };
@@ -226,18 +231,26 @@ export class HeaderCapture {
     return plan;
   }
 
-  private write(span: Span, plan: HeaderPlan, values: string[]): void {
-    if (plan.values === 'redacted') span.setAttribute(plan.attribute, [REDACTED_HEADER_VALUE]);
-    else if (plan.values === 'url') {
+  private write(span: Span, plan: HeaderPlan, values: string[], found: ScrubbedNote[]): void {
+    const scrubber = this.scrubber;
+    if (plan.values === 'redacted') {
+      span.setAttribute(
+        plan.attribute,
+        scrubber ? scrubber.sensitiveHeader(plan.attribute, plan.lowerCaseName, values, found) : [REDACTED_HEADER_VALUE]
+      );
+    } else if (plan.values === 'url') {
       span.setAttribute(
         plan.attribute,
         values.map((value) => redactUrlString(value, this.queryRedaction))
       );
-    } else span.setAttribute(plan.attribute, values);
+    } else span.setAttribute(plan.attribute, scrubber ? scrubber.headerValues(plan.attribute, values, found) : values);
   }
 
-  /** Sets one string-array attribute per captured header of `source` on `span`, sensitive values redacted. */
-  record(span: Span, source: unknown): void {
+  /**
+   * Sets one string-array attribute per captured header of `source` on `span`,
+   * sensitive values redacted; each redaction scrubbing makes is noted in `found`.
+   */
+  record(span: Span, source: unknown, found: ScrubbedNote[] = []): void {
     if (!source || typeof source !== 'object') return;
     if (this.named) {
       for (const [name, plan] of this.named) {
@@ -245,7 +258,7 @@ export class HeaderCapture {
           name === 'set-cookie' && isWebHeaders(source) && typeof source.getSetCookie === 'function'
             ? nonEmpty(source.getSetCookie())
             : headerValues(headerValue(source, name));
-        if (values) this.write(span, plan, values);
+        if (values) this.write(span, plan, values, found);
       }
       return;
     }
@@ -253,13 +266,13 @@ export class HeaderCapture {
     if (!headers) return;
     if (isWebHeaders(headers)) {
       // Headers gives lower-case names.
-      forEachWebHeader(headers, (name, values) => this.write(span, this.planOf(name), values));
+      forEachWebHeader(headers, (name, values) => this.write(span, this.planOf(name), values, found));
       return;
     }
     for (const name in headers) {
       if (!hasOwn.call(headers, name)) continue;
       const values = headerValues(headers[name]);
-      if (values) this.write(span, this.planOf(name), values);
+      if (values) this.write(span, this.planOf(name), values, found);
     }
   }
 }
@@ -268,10 +281,10 @@ function nonEmpty(values: string[]): string[] | undefined {
   return values.length > 0 ? values : undefined;
 }
 
-export function captureRequestHeaders(span: Span, source: unknown, capture: HeaderCapture): void {
-  capture.record(span, source);
+export function captureRequestHeaders(span: Span, source: unknown, capture: HeaderCapture, found?: ScrubbedNote[]): void {
+  capture.record(span, source, found);
 }
 
-export function captureResponseHeaders(span: Span, source: unknown, capture: HeaderCapture): void {
-  capture.record(span, source);
+export function captureResponseHeaders(span: Span, source: unknown, capture: HeaderCapture, found?: ScrubbedNote[]): void {
+  capture.record(span, source, found);
 }

@@ -71,6 +71,7 @@ import {
 } from './span-attributes';
 import type { AxiosInstrumentationConfig } from './types';
 import { AdapterHeaders, InjectedHeader, injectTraceHeaders, restoreHeaders } from './trace-headers';
+import type { ScrubbedNote } from './scrubbing';
 import { RequestUrl, requestUrlString } from './url';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
@@ -141,6 +142,9 @@ class RequestState {
   /** The body attributes of `jsonBodiesSpan` named in Logfire's JSON-schema hint (`bodyAttributeNames: 'logfire'`). */
   jsonBodies: string[] | undefined = undefined;
   jsonBodiesSpan: Span | undefined = undefined;
+  /** What scrubbing redacted on `scrubbedSpan` so far (its request body, then its headers and response body). */
+  scrubbed: ScrubbedNote[] | undefined = undefined;
+  scrubbedSpan: Span | undefined = undefined;
 
   constructor(
     readonly axiosModule: AxiosModule,
@@ -248,7 +252,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
 
   override setConfig(config: AxiosInstrumentationConfig = {}): void {
     super.setConfig(config);
-    const resolved = resolveConfig(this._config);
+    // _diag is not set yet when the base-class constructor calls setConfig().
+    const resolved = resolveConfig(this._config, this._diag ?? diag);
     if (resolved.captureAllOverlaps && !this._warnedAboutCaptureAll) {
       this._warnedAboutCaptureAll = true;
       // _diag is not set yet when the base-class constructor calls setConfig().
@@ -553,7 +558,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       if (response) {
         collectMetricAttributes(applyResponse(span, { status: response.statusCode }), state.metricAttributes as Attributes);
       }
-      if (span.isRecording()) this._captureHeaders(state.capture, span, sentHeaders, response?.headers);
+      if (span.isRecording()) this._captureHeaders(state, span, sentHeaders, response?.headers);
     } catch (error) {
       this._ourFailure('recording a redirect', error);
     }
@@ -612,7 +617,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
           answerBody && (parseContentLength(readHeader(answerBody.headers, 'content-length')) ?? byteLength(answerBody.data));
       }
       if (span.isRecording()) {
-        this._captureHeaders(capture, span, sentHeaders, answer?.headers);
+        this._captureHeaders(state, span, sentHeaders, answer?.headers);
         if (capture.requestBody && sentBodySize !== undefined) span.setAttribute(ATTR_HTTP_REQUEST_BODY_SIZE, sentBodySize);
         if (capture.responseBody && answerBody && answerBody.status >= capture.responseBodyMinStatus) {
           const decodedByFetch = transportDecodedBody(answerBody.request);
@@ -774,13 +779,26 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   }
 
   /** The headers of one exchange that the options ask for (all, or the named ones), sensitive ones redacted. */
-  private _captureHeaders(capture: ResolvedCapture, span: Span, sentHeaders: unknown, responseHeaders: unknown): void {
-    if (capture.headers || capture.requestHeaderNames) {
-      captureRequestHeaders(span, sentHeaders, capture.requestHeaderCapture);
-    }
-    if (responseHeaders && (capture.headers || capture.responseHeaderNames)) {
-      captureResponseHeaders(span, responseHeaders, capture.responseHeaderCapture);
-    }
+  private _captureHeaders(state: RequestState, span: Span, sentHeaders: unknown, responseHeaders: unknown): void {
+    const { capture } = state;
+    const request = capture.headers || capture.requestHeaderNames !== undefined;
+    const response = responseHeaders && (capture.headers || capture.responseHeaderNames !== undefined);
+    // The default options capture no headers: nothing to allocate for them.
+    if (!request && !response) return;
+    const found: ScrubbedNote[] = [];
+    if (request) captureRequestHeaders(span, sentHeaders, capture.requestHeaderCapture, found);
+    if (response) captureResponseHeaders(span, responseHeaders, capture.responseHeaderCapture, found);
+    this._recordScrubbed(state, span, found);
+  }
+
+  /** Adds what scrubbing just redacted to the span's record of it; a span with nothing redacted gets none. */
+  private _recordScrubbed(state: RequestState, span: Span, found: ScrubbedNote[]): void {
+    if (found.length === 0) return;
+    if (state.scrubbedSpan !== span) {
+      state.scrubbedSpan = span;
+      state.scrubbed = found;
+    } else (state.scrubbed as ScrubbedNote[]).push(...found);
+    span.setAttribute(state.capture.scrubbedAttribute, JSON.stringify(state.scrubbed));
   }
 
   /** A body's attributes; `headers` give its content type and declared length. */
@@ -796,6 +814,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     if (data === undefined || data === null) return;
     const { capture } = state;
     const contentType = readHeader(headers, 'content-type');
+    const found: ScrubbedNote[] = [];
     const attributes = bodyAttributes(
       data,
       contentType,
@@ -803,11 +822,14 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       capture.maxBodyLength,
       names,
       isStillEncoded(readHeader(headers, 'content-encoding'), decodedByFetch),
-      capture.scrubBody
+      capture.scrubBody,
+      found
     );
-    if (!attributes) return;
-    span.setAttributes(attributes);
-    if (capture.logfireJsonHint) this._hintJsonBody(state, span, jsonBodyAttribute(attributes, names, contentType));
+    if (attributes) {
+      span.setAttributes(attributes);
+      if (capture.logfireJsonHint) this._hintJsonBody(state, span, jsonBodyAttribute(attributes, names, contentType));
+    }
+    this._recordScrubbed(state, span, found);
   }
 
   /**

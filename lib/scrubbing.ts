@@ -1,8 +1,7 @@
-/*
- * Copyright The opentelemetry-instrumentation-axios authors
- * SPDX-License-Identifier: Apache-2.0
- */
+import { diag } from '@opentelemetry/api';
+import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
 
+import { CredentialFound, CredentialFinder } from './credentials';
 import { KeyMatcher, RawKeyVerdicts } from './sensitive';
 
 /** Written in place of the value of a sensitive key in a captured body. */
@@ -10,8 +9,39 @@ export const REDACTED_BODY_VALUE = '[REDACTED]';
 /** The same in JSON: a string, so that the recorded document stays JSON. */
 const REDACTED_JSON_VALUE = `"${REDACTED_BODY_VALUE}"`;
 
-/** Turns a captured body's text into the text recorded; `contentType` is the body's, if it has one. */
-export type BodyScrubber = (text: string, contentType: string | undefined) => string;
+/** Where a redacted value was, as Logfire writes it: `['attributes', <attribute>, ...keys and indexes]`. */
+export type ScrubPath = Array<string | number>;
+
+/** One entry of the record of redactions, in Logfire's shape. */
+export interface ScrubbedNote {
+  path: ScrubPath;
+  /** What made the value sensitive: the sensitive part of its key, an auth scheme (`Bearer`), or `userinfo`. */
+  matched_substring: string;
+}
+
+/** What `scrubbing.callback` is asked about: one value about to be redacted. */
+export interface ScrubMatch {
+  /** Where it is: `['attributes', 'http.response.body.content', 'user', 'note']`. */
+  readonly path: ReadonlyArray<string | number>;
+  /**
+   * What would be hidden: the value of a sensitive JSON key (parsed), of a form
+   * key (decoded), the credential part of a text, string or header value
+   * (`hunter2` in `password=hunter2`), or the values of a sensitive header.
+   */
+  readonly value: unknown;
+  /** What made it sensitive, as the record names it: `password`, `Bearer`, `userinfo`. */
+  readonly matchedSubstring: string;
+}
+
+/** Returns what to write instead of the redaction, or undefined to redact. */
+export type ScrubCallback = (match: ScrubMatch) => unknown;
+
+/**
+ * Turns a captured body's text into the text recorded; `contentType` is the
+ * body's, if it has one; each redaction made is noted in `found`, under the
+ * attribute `attributeName`.
+ */
+export type BodyScrubber = (text: string, contentType: string | undefined, attributeName?: string, found?: ScrubbedNote[]) => string;
 
 const JSON_CONTENT_TYPE =
   /^\s*(?:application\/(?:x-)?(?:json|ndjson|jsonl|json-seq)\b|text\/(?:x-)?json\b|[\w.-]+\/[\w.+-]*\+json\b)/i;
@@ -20,15 +50,199 @@ export const FORM_CONTENT_TYPE = /^\s*application\/x-www-form-urlencoded\b/i;
 /** Without a content type, text that opens like a JSON document is scrubbed as one. */
 const LOOKS_LIKE_JSON = /^[\s\ufeff]*[[{]/;
 
-export function createBodyScrubber(isSensitiveKey: KeyMatcher): BodyScrubber {
-  const jsonKeys = new JsonKeyVerdicts(isSensitiveKey);
-  return (text, contentType) => {
+/** How the replacement a callback returned is written where the value was. */
+const enum Encoding {
+  /** A whole JSON value. */
+  JsonValue,
+  /** Part of the inside of a JSON string. */
+  JsonStringContent,
+  /** A form value. */
+  Form,
+  /** Text as it is. */
+  Text,
+}
+
+/**
+ * Scrubbing as set up by one `setConfig()`: the key matcher, the credential
+ * shapes, the callback. Its methods take the list that notes each redaction
+ * of one span.
+ */
+export class Scrubber {
+  private readonly jsonKeys: JsonKeyVerdicts;
+
+  readonly hasCallback: boolean;
+
+  constructor(
+    readonly isSensitiveKey: KeyMatcher,
+    /** Undefined: keys alone are judged, as before values were. */
+    readonly credentials: CredentialFinder | undefined,
+    readonly sensitiveWordOf: (key: string) => string,
+    private readonly callback?: ScrubCallback,
+    private readonly logger: Pick<typeof diag, 'error'> = diag
+  ) {
+    this.jsonKeys = new JsonKeyVerdicts(isSensitiveKey);
+    this.hasCallback = typeof callback === 'function';
+  }
+
+  /** A captured body's text as recorded; see `BodyScrubber`. */
+  readonly body: BodyScrubber = (text, contentType, attributeName = '', found = []) => {
     if (contentType ? JSON_CONTENT_TYPE.test(contentType) : LOOKS_LIKE_JSON.test(text)) {
-      return scrubJson(text, jsonKeys);
+      return scrubJson(text, this.jsonKeys, new Redactions(this, attributeName, found));
     }
-    if (contentType && FORM_CONTENT_TYPE.test(contentType)) return scrubForm(text, isSensitiveKey);
-    return text;
+    if (contentType && FORM_CONTENT_TYPE.test(contentType)) return scrubForm(text, this.isSensitiveKey, new Redactions(this, attributeName, found));
+    // A text body may have been cut at the limit (and is scanned as if it was).
+    return this.credentials ? this.text(text, attributeName, undefined, found, true) : text;
   };
+
+  /**
+   * A text with the credentials in it hidden: a text body (the attribute
+   * `attributeName`), or the value at `index` of a header's attribute.
+   */
+  text(text: string, attributeName: string, index: number | undefined, found: ScrubbedNote[], mayBeCut = false): string {
+    const credentials = this.credentials;
+    // Most header values hold no shape at all: then no closure is made for them.
+    if (!credentials || !credentials.anyShapeIn(text)) return text;
+    const credentialsFound = credentials.find(text, 0, text.length, mayBeCut);
+    if (credentialsFound.length === 0) return text;
+    const path = index === undefined ? [attributeName] : [attributeName, index];
+    let recorded = '';
+    let copiedUpTo = 0;
+    for (const credential of credentialsFound) {
+      recorded += text.slice(copiedUpTo, credential.start) + this.replacement(text, credential, path, found, Encoding.Text);
+      copiedUpTo = credential.end;
+    }
+    return copiedUpTo === 0 ? text : recorded + text.slice(copiedUpTo);
+  }
+
+  /** The values of a header whose name is not sensitive: each scanned for credentials. */
+  headerValues(attributeName: string, values: string[], found: ScrubbedNote[]): string[] {
+    if (!this.credentials) return values;
+    let recorded: string[] | undefined;
+    for (let index = 0; index < values.length; index += 1) {
+      const value = values[index];
+      const scrubbed = this.text(value, attributeName, index, found);
+      if (scrubbed !== value) {
+        recorded ??= values.slice();
+        recorded[index] = scrubbed;
+      }
+    }
+    return recorded ?? values;
+  }
+
+  /** What is written for a header whose name is sensitive: `[REDACTED]`, unless the callback keeps something. */
+  sensitiveHeader(attributeName: string, lowerCaseName: string, values: string[], found: ScrubbedNote[]): string[] {
+    const kept = this.decide([attributeName], values, this.sensitiveWordOf(lowerCaseName), found);
+    if (kept === undefined) return [REDACTED_BODY_VALUE];
+    return Array.isArray(kept) ? kept.map(String) : [String(kept)];
+  }
+
+  /** The text written in place of one credential found in `text`. */
+  replacement(text: string, credential: CredentialFound, path: ScrubPath, found: ScrubbedNote[], encoding: Encoding): string {
+    const value = text.slice(credential.start, credential.end);
+    const kept = this.decide(path, value, credential.key === undefined ? credential.word : this.sensitiveWordOf(credential.key), found);
+    if (kept === undefined) return REDACTED_BODY_VALUE;
+    return kept === value ? value : encode(kept, encoding) ?? REDACTED_BODY_VALUE;
+  }
+
+  /**
+   * Whether a value found sensitive is redacted (undefined, and noted in
+   * `found`) or replaced by what the callback returned. A callback that throws
+   * or returns a promise redacts.
+   */
+  decide(path: ScrubPath, value: unknown, matchedSubstring: string, found: ScrubbedNote[]): unknown {
+    const fullPath = ['attributes', ...path];
+    const callback = this.callback;
+    if (callback) {
+      const kept = safeExecuteInTheMiddle(
+        () => callback({ path: fullPath, value, matchedSubstring }),
+        (error) => {
+          if (error) this.logger.error('scrubbing.callback threw; the value is redacted', error);
+        },
+        true
+      );
+      if (isThenable(kept)) {
+        this.logger.error('scrubbing.callback returned a promise; the value is redacted');
+        kept.then(undefined, () => undefined);
+      } else if (kept !== undefined) return kept;
+    }
+    found.push({ path: fullPath, matched_substring: matchedSubstring });
+    return undefined;
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** What a callback returned, written as the place it goes needs; undefined when it cannot be. */
+function encode(kept: unknown, encoding: Encoding): string | undefined {
+  try {
+    switch (encoding) {
+      case Encoding.JsonValue:
+        return JSON.stringify(kept);
+      case Encoding.JsonStringContent:
+        return JSON.stringify(String(kept)).slice(1, -1);
+      case Encoding.Form:
+        return encodeURIComponent(String(kept));
+      default:
+        return String(kept);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/** The redactions of one body: its attribute's name, and where they are noted. */
+export class Redactions {
+  constructor(
+    readonly scrubber: Scrubber,
+    readonly attributeName: string,
+    readonly found: ScrubbedNote[]
+  ) {}
+
+  /** What is written for the JSON value text[start, end) of a sensitive key at `path`. */
+  jsonValue(text: string, start: number, end: number, path: ScrubPath): string {
+    const raw = text.slice(start, end);
+    const key = path[path.length - 1];
+    const word = this.scrubber.sensitiveWordOf(typeof key === 'string' ? key : String(key));
+    const value = this.scrubber.hasCallback ? parsedOrRaw(raw) : raw;
+    const kept = this.scrubber.decide(path, value, word, this.found);
+    if (kept === undefined) return REDACTED_JSON_VALUE;
+    return kept === value ? raw : encode(kept, Encoding.JsonValue) ?? REDACTED_JSON_VALUE;
+  }
+
+  /** What is written for the value of the form pair text[start, end) (`=` at `equals`); undefined: as it is. */
+  formValue(text: string, start: number, equals: number, end: number): string | undefined {
+    const key = decodeFormKey(text.slice(start, equals));
+    const scrubber = this.scrubber;
+    let word: string | undefined;
+    if (scrubber.isSensitiveKey(key)) word = scrubber.sensitiveWordOf(key);
+    else if (scrubber.credentials && end - equals > 1) {
+      const value = decodeFormKey(text.slice(equals + 1, end));
+      const [credential] = scrubber.credentials.find(value, 0, value.length, end === text.length);
+      if (credential) word = credential.key === undefined ? credential.word : scrubber.sensitiveWordOf(credential.key);
+    }
+    if (word === undefined) return undefined;
+    const raw = text.slice(equals + 1, end);
+    const value = decodeFormKey(raw);
+    const kept = scrubber.decide([this.attributeName, key], value, word, this.found);
+    if (kept === undefined) return REDACTED_BODY_VALUE;
+    return kept === value ? raw : encode(kept, Encoding.Form) ?? REDACTED_BODY_VALUE;
+  }
+}
+
+/** A JSON value parsed for the callback; the text itself when it cannot be (cut at the limit, say). */
+function parsedOrRaw(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
+}
+
+/** Scrubs by keys alone, as `scrubbing` did before values were read too. */
+export function createBodyScrubber(isSensitiveKey: KeyMatcher, credentials?: CredentialFinder, callback?: ScrubCallback): BodyScrubber {
+  return new Scrubber(isSensitiveKey, credentials, (key) => key, callback).body;
 }
 
 // ------------------------------------------------------------------- JSON
@@ -182,11 +396,18 @@ const enum Expect {
  * text is replaced by `[REDACTED]`: whatever follows can no longer be told
  * apart into keys and values.
  */
-export function scrubJson(text: string, isSensitiveKey: KeyMatcher | JsonKeyVerdicts): string {
+export function scrubJson(text: string, isSensitiveKey: KeyMatcher | JsonKeyVerdicts, redactions?: Redactions): string {
   const keys = isSensitiveKey instanceof JsonKeyVerdicts ? isSensitiveKey : new JsonKeyVerdicts(isSensitiveKey);
   const length = text.length;
   /** The open containers: true for an object, false for an array. */
   const inObject: boolean[] = [];
+  // Where the reader is, for the record of redactions: per open container, the
+  // current key's literal (objects) or the current index (arrays), decoded only
+  // when something is redacted.
+  const keyStarts: number[] = [];
+  const keyEnds: number[] = [];
+  const indexes: number[] = [];
+  const credentials = redactions?.scrubber.credentials;
   let expect = Expect.Value;
   /** The value about to be read is that of a sensitive key. */
   let sensitive = false;
@@ -215,7 +436,10 @@ export function scrubJson(text: string, isSensitiveKey: KeyMatcher | JsonKeyVerd
         if (sensitive) {
           sensitive = false;
           const end = valueEnd(text, index);
-          recorded += text.slice(copiedUpTo, index) + REDACTED_JSON_VALUE;
+          const replacement = redactions
+            ? redactions.jsonValue(text, index, end, jsonPath(text, redactions.attributeName, inObject, keyStarts, keyEnds, indexes))
+            : REDACTED_JSON_VALUE;
+          recorded += text.slice(copiedUpTo, index) + replacement;
           copiedUpTo = end;
           index = end;
         } else if (code === OPEN_BRACE) {
@@ -224,10 +448,22 @@ export function scrubJson(text: string, isSensitiveKey: KeyMatcher | JsonKeyVerd
           index += 1;
         } else if (code === OPEN_BRACKET) {
           inObject.push(false);
+          indexes[inObject.length - 1] = 0;
           expect = Expect.ValueOrArrayEnd;
           index += 1;
         } else if (code === QUOTE) {
-          index = stringOrTextEnd(text, index);
+          const end = stringEnd(text, index);
+          const found = credentials?.find(text, index + 1, end === -1 ? length : end - 1, end === -1);
+          if (found !== undefined && found.length > 0) {
+            const scrubbing = redactions as Redactions;
+            const path = jsonPath(text, scrubbing.attributeName, inObject, keyStarts, keyEnds, indexes);
+            for (const credential of found) {
+              const replacement = scrubbing.scrubber.replacement(text, credential, path, scrubbing.found, Encoding.JsonStringContent);
+              recorded += text.slice(copiedUpTo, credential.start) + replacement;
+              copiedUpTo = credential.end;
+            }
+          }
+          index = end === -1 ? length : end;
         } else {
           const end = scalarEnd(text, index);
           if (end === -1) return unreadableFrom(text, index, recorded, copiedUpTo);
@@ -249,6 +485,8 @@ export function scrubJson(text: string, isSensitiveKey: KeyMatcher | JsonKeyVerd
         // A key cut by the end of the text has no value to hide.
         if (end === -1) return recorded + text.slice(copiedUpTo);
         sensitive = keys.hidesValueOf(text, index, end);
+        keyStarts[inObject.length - 1] = index;
+        keyEnds[inObject.length - 1] = end;
         index = end;
         expect = Expect.Colon;
         break;
@@ -267,6 +505,7 @@ export function scrubJson(text: string, isSensitiveKey: KeyMatcher | JsonKeyVerd
         const object = inObject[inObject.length - 1];
         if (code === COMMA) {
           expect = object ? Expect.Key : Expect.Value;
+          if (!object) indexes[inObject.length - 1] += 1;
           index += 1;
         } else if (code === (object ? CLOSE_BRACE : CLOSE_BRACKET)) {
           inObject.pop();
@@ -279,6 +518,26 @@ export function scrubJson(text: string, isSensitiveKey: KeyMatcher | JsonKeyVerd
     }
   }
   return copiedUpTo === 0 ? text : recorded + text.slice(copiedUpTo);
+}
+
+/**
+ * Where the reader of a JSON body is: per open container, the current key
+ * (objects, its literal decoded now) or index (arrays). Built only when
+ * something is redacted.
+ */
+function jsonPath(
+  text: string,
+  attributeName: string,
+  inObject: readonly boolean[],
+  keyStarts: readonly number[],
+  keyEnds: readonly number[],
+  indexes: readonly number[]
+): ScrubPath {
+  const path: ScrubPath = [attributeName];
+  for (let depth = 0; depth < inObject.length; depth += 1) {
+    path.push(inObject[depth] ? keyText(text, keyStarts[depth], keyEnds[depth]) ?? text.slice(keyStarts[depth] + 1, keyEnds[depth] - 1) : indexes[depth]);
+  }
+  return path;
 }
 
 /** What is recorded of a body that stops being JSON at `position`. */
@@ -309,8 +568,10 @@ function decodeFormKey(key: string): string {
  * A form body (`a=1&password=…`) with the value of every sensitive key (compared
  * decoded) replaced by `[REDACTED]`; every other byte, encoding included, kept.
  * A pair cut by the end of the text is judged by the part of its key that is there.
+ * With `redactions`, a value that carries a credential (`note=Bearer%20eyJ…`,
+ * read decoded) is replaced whole too.
  */
-export function scrubForm(text: string, isSensitiveKey: KeyMatcher): string {
+export function scrubForm(text: string, isSensitiveKey: KeyMatcher, redactions?: Redactions): string {
   let recorded = '';
   let copiedUpTo = 0;
   let start = 0;
@@ -318,9 +579,16 @@ export function scrubForm(text: string, isSensitiveKey: KeyMatcher): string {
     let end = text.indexOf('&', start);
     if (end === -1) end = text.length;
     const equals = text.indexOf('=', start);
-    if (equals !== -1 && equals < end && isSensitiveKey(decodeFormKey(text.slice(start, equals)))) {
-      recorded += text.slice(copiedUpTo, equals + 1) + REDACTED_BODY_VALUE;
-      copiedUpTo = end;
+    if (equals !== -1 && equals < end) {
+      const replacement = redactions
+        ? redactions.formValue(text, start, equals, end)
+        : isSensitiveKey(decodeFormKey(text.slice(start, equals)))
+          ? REDACTED_BODY_VALUE
+          : undefined;
+      if (replacement !== undefined) {
+        recorded += text.slice(copiedUpTo, equals + 1) + replacement;
+        copiedUpTo = end;
+      }
     }
     start = end + 1;
   }

@@ -30,6 +30,14 @@ export const ATTR_LOGFIRE_REQUEST_BODY_FORM = 'http.request.body.form' as const;
  */
 export const ATTR_LOGFIRE_JSON_SCHEMA = 'logfire.json_schema' as const;
 
+/**
+ * What scrubbing redacted on a span, as Logfire's own scrubber records it: a
+ * JSON list of `{ "path": [...], "matched_substring": "..." }`, so Logfire's UI
+ * shows it. `axios.scrubbed` holds the same under the default names.
+ */
+export const ATTR_LOGFIRE_SCRUBBED = 'logfire.scrubbed' as const;
+export const ATTR_AXIOS_SCRUBBED = 'axios.scrubbed' as const;
+
 // Not part of any convention: marks a captured body that was cut at the limit.
 export const ATTR_AXIOS_REQUEST_BODY_TRUNCATED = 'axios.request.body.truncated' as const;
 export const ATTR_AXIOS_RESPONSE_BODY_TRUNCATED = 'axios.response.body.truncated' as const;

@@ -133,6 +133,21 @@ export function compileKeyMatcher(extra: readonly RegExp[], withDefaults = true)
   };
 }
 
+/**
+ * The part of a sensitive key that made it sensitive (`password` in
+ * `user_password`), as the record of redactions names it: the match in the
+ * normalised key, else the key itself. Asked only for a key already judged
+ * sensitive, so it is not remembered.
+ */
+export function compileSensitiveWordFinder(extra: readonly RegExp[], withDefaults = true): (key: string) => string {
+  const defaults = withDefaults ? new RegExp(DEFAULT_SENSITIVE_PATTERNS.map((pattern) => pattern.source).join('|')) : undefined;
+  return (key) => {
+    const normalised = normaliseKey(key);
+    const match = defaults?.exec(normalised) ?? extra.reduce<RegExpExecArray | null>((found, pattern) => found ?? pattern.exec(normalised) ?? pattern.exec(key), null);
+    return match && match[0] !== '' ? match[0] : key;
+  };
+}
+
 /** A power of two: the slot of a key is its hash's low bits. */
 const REMEMBERED_RAW_KEYS = 256;
 

@@ -5,6 +5,7 @@
 
 import type { Span } from '@opentelemetry/api';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
+import type { ScrubCallback } from './scrubbing';
 import type {
   AxiosRequestConfig,
   AxiosResponse,
@@ -53,9 +54,17 @@ export interface ScrubbingOptions {
    * bodies, and also for header names and query keys (on top of
    * `sensitiveHeaders` and `redactedQueryParams`). Strings are regular
    * expressions (as Logfire's `extra_patterns`); all are case-insensitive and
-   * searched anywhere in the key.
+   * searched anywhere in the key. They also make a key sensitive where
+   * values are read for credentials (`key=…`, `"key": "…"`).
    */
   extraPatterns?: ReadonlyArray<string | RegExp>;
+  /**
+   * Called for each value about to be redacted, with its path, the value and
+   * what made it sensitive: a return other than undefined is written instead
+   * of the redaction (and the value is not listed as redacted). A throw or a
+   * promise means redaction.
+   */
+  callback?: ScrubCallback;
 }
 
 /** Which attribute names captured bodies are written under. */
@@ -75,7 +84,7 @@ export interface AxiosInstrumentationConfig extends InstrumentationConfig {
   captureResponseBody?: boolean | 'on-error';
   /** Captured bodies are cut to at most this many characters. Default 16384. */
   maxBodyLength?: number;
-  /** `'semconv'` (default): `http.*.body.content`; `'logfire'`: `http.*.body.text`. */
+  /** `'semconv'` (default): `http.*.body.content` and `axios.scrubbed`; `'logfire'`: `http.*.body.text` and `logfire.scrubbed`. */
   bodyAttributeNames?: BodyAttributeNames;
   /**
    * Header names whose values are written as `[REDACTED]`: strings match the
@@ -95,8 +104,10 @@ export interface AxiosInstrumentationConfig extends InstrumentationConfig {
   redactedQueryParams?: readonly string[];
   /**
    * Captured JSON and form bodies have the values of sensitive keys written as
-   * `[REDACTED]` (default on). `{ extraPatterns }` adds patterns; `false` records
-   * bodies as they are.
+   * `[REDACTED]`, and credentials inside values (`password=…`, `Bearer …`) of
+   * bodies and header values are hidden too (default on); what was redacted is
+   * listed in `axios.scrubbed` (`logfire.scrubbed`). `{ extraPatterns, callback }`
+   * adds patterns and keeps chosen values; `false` records bodies as they are.
    */
   scrubbing?: false | ScrubbingOptions;
   /** Called with the span and the final request config before the request leaves. */

@@ -8,8 +8,11 @@ import { escapeRegExp, KeyMatcher, RawKeyVerdicts } from './sensitive';
 /**
  * Query keys whose values are redacted in `url.full` by default, compared
  * without regard to case: the keys the HTTP conventions name, the other AWS
- * credentials, and the common names of tokens, API keys and passwords (as the
- * default sensitive headers cover their header forms).
+ * credentials, the common names of tokens, API keys and passwords (as the
+ * default sensitive headers cover their header forms), and OAuth's `code`: an
+ * authorization code is a grant, and a single-page app hands it to its backend
+ * in a query (`/callback?code=…&state=…`). `state` is not a credential (it only
+ * binds the answer to the browser that asked) and is kept.
  */
 export const DEFAULT_REDACTED_QUERY_PARAMS: readonly string[] = Object.freeze([
   'AWSAccessKeyId',
@@ -28,6 +31,7 @@ export const DEFAULT_REDACTED_QUERY_PARAMS: readonly string[] = Object.freeze([
   'key',
   'client_secret',
   'password',
+  'code',
 ]);
 
 export const REDACTED = 'REDACTED';

@@ -4,7 +4,7 @@
  */
 
 import * as assert from 'assert';
-import { diag, DiagLogger, DiagLogLevel, Span } from '@opentelemetry/api';
+import { diag, DiagLogLevel, Span } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ATTR_HTTP_REQUEST_HEADER, ATTR_HTTP_RESPONSE_HEADER, ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
 import type { IncomingHttpHeaders } from 'http';
@@ -19,6 +19,7 @@ import type {
   AxiosUrlFilter,
 } from '../lib';
 import { assertClientSpan, assertPropagated, onlySpan } from './support/assertions';
+import { CollectingLogger } from './support/diag';
 import { closedPort } from './support/server';
 import { useTestServer } from './support/suite';
 import { axios, finishedSpans, instrumentation, resetInstrumentation } from './support/telemetry';
@@ -63,17 +64,6 @@ function attributeKeys(span: ReadableSpan, prefix: string): string[] {
 }
 
 /** Collects what the instrumentation reports through the OpenTelemetry diag channel. */
-class CollectingLogger implements DiagLogger {
-  readonly errors: string[] = [];
-  error = (...args: unknown[]): void => {
-    this.errors.push(args.map((arg) => (arg instanceof Error ? `${arg.name}: ${arg.message}` : String(arg))).join(' '));
-  };
-  warn = (): void => {};
-  info = (): void => {};
-  debug = (): void => {};
-  verbose = (): void => {};
-}
-
 /** Lets already-settled promise handlers (such as the one watching a hook's promise) run. */
 function settleMicrotasks(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

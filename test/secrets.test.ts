@@ -66,7 +66,19 @@ const SECRETS = {
   refreshToken: secret('refresh-token'),
   idToken: secret('id-token'),
   clientSecret: secret('client-secret'),
+  echoedToken: secret('echoed-token'),
+  echoedClientSecret: secret('echoed-client-secret'),
+  echoedBearer: secret('echoed-bearer'),
+  textPassword: secret('text-password'),
+  debugToken: secret('debug-token'),
 };
+
+/** An echo endpoint's answer: credentials inside values, under keys that are not sensitive. */
+const ECHO_ANSWER = JSON.stringify({
+  url: `/q?token=${SECRETS.echoedToken}&client_secret=${SECRETS.echoedClientSecret}`,
+  note: `Bearer ${SECRETS.echoedBearer}`,
+  title: 'echo',
+});
 
 /** The answer of an OAuth token endpoint. */
 const TOKEN_ANSWER = JSON.stringify({
@@ -152,6 +164,16 @@ function plannedRequests(origin: string, host: string): PlannedRequest[] {
       config: { url: plant('client-credentials'), method: 'post', form: { grant_type: 'client_credentials', client_id: 'app-1', client_secret: SECRETS.clientSecret } },
     },
     {
+      name: 'echo-values',
+      adapter: 'http',
+      config: {
+        url: plant('echo-values'),
+        method: 'post',
+        data: `user=ada password=${SECRETS.textPassword} remember`,
+        headers: { 'Content-Type': 'text/plain', 'X-Debug': `token=${SECRETS.debugToken}` },
+      },
+    },
+    {
       name: 'error-message',
       adapter: 'undici-request',
       config: { url: `http://erin:${SECRETS.errorPassword}@${host}/plant/error-message?X-Amz-Signature=${SECRETS.errorSignature}` },
@@ -180,7 +202,7 @@ function plantingHandler(origin: () => string): Handler {
       redirect(`http://carol:${SECRETS.followedUserinfo}@${host}/landing?X-Amz-Signature=${SECRETS.followedSignature}`);
     }
     res.setHeader('content-type', 'application/json');
-    res.end(route === '/plant/oauth-token' ? TOKEN_ANSWER : '{"ok":true}');
+    res.end(route === '/plant/oauth-token' ? TOKEN_ANSWER : route === '/plant/echo-values' ? ECHO_ANSWER : '{"ok":true}');
   };
 }
 
@@ -393,6 +415,25 @@ describe('secrets: with captureAll and default redaction, no planted secret reac
         'grant_type=client_credentials&client_id=app-1&client_secret=[REDACTED]'
       );
       assertNotExported({ clientSecret: SECRETS.clientSecret });
+    });
+  });
+
+  describe('credentials inside values (scrubbed by their shape)', () => {
+    it('an echoed answer with secrets under innocuous keys, a text body with password= and a token in X-Debug are exported without them', () => {
+      const span = spanOf('echo-values');
+      assert.strictEqual(
+        span.attributes[ATTR_HTTP_RESPONSE_BODY_CONTENT],
+        '{"url":"/q?token=[REDACTED]&client_secret=[REDACTED]","note":"Bearer [REDACTED]","title":"echo"}'
+      );
+      assert.strictEqual(span.attributes[ATTR_HTTP_REQUEST_BODY_CONTENT], 'user=ada password=[REDACTED] remember');
+      assert.deepStrictEqual(span.attributes[ATTR_HTTP_REQUEST_HEADER('x-debug')], ['token=[REDACTED]']);
+      assertNotExported({
+        echoedToken: SECRETS.echoedToken,
+        echoedClientSecret: SECRETS.echoedClientSecret,
+        echoedBearer: SECRETS.echoedBearer,
+        textPassword: SECRETS.textPassword,
+        debugToken: SECRETS.debugToken,
+      });
     });
   });
 

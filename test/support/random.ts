@@ -14,3 +14,19 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * The seed of a file's property tests: fixed so that CI is reproducible;
+ * PROPERTY_SEED=random draws a fresh one, PROPERTY_SEED=N replays one.
+ */
+export function propertySeed(defaultSeed: number): number {
+  const fromEnv = process.env.PROPERTY_SEED;
+  if (fromEnv === undefined || fromEnv === '') return defaultSeed;
+  if (fromEnv === 'random') return Math.floor(Math.random() * 0x7fffffff);
+  return Number(fromEnv);
+}
+
+/** PROPERTY_RUNS, when given: more (or fewer) runs than a test's own number. */
+export function propertyRuns(): number {
+  return Number(process.env.PROPERTY_RUNS) || 0;
+}
