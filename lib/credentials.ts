@@ -5,6 +5,12 @@
 
 import type { KeyMatcher } from './sensitive';
 
+/** The HTTP authentication schemes whose token is looked for (IANA's registry, and GitHub's `token`, Discord's `Bot`). */
+const AUTH_SCHEME_NAMES = ['bearer', 'basic', 'digest', 'token', 'bot', 'negotiate', 'ntlm', 'dpop', 'hawk'];
+const AUTH_SCHEMES = `(${AUTH_SCHEME_NAMES.join('|')})[ \\t]+`;
+/** An auth scheme followed by what may begin a token: the third shape. */
+const SCHEME_THEN_TOKEN = `\\b${AUTH_SCHEMES}(?=[\\w.~+/=-])`;
+
 /**
  * Credentials inside free text (a string value of a JSON body, a text body, a
  * header value), found by their SHAPE next to a sensitive word rather than by
@@ -30,12 +36,6 @@ import type { KeyMatcher } from './sensitive';
  * begins (the lookbehinds), so that no run is searched again from each of its
  * characters: the search stays linear in the text, whatever it holds.
  */
-/** The HTTP authentication schemes whose token is looked for (IANA's registry, and GitHub's `token`, Discord's `Bot`). */
-const AUTH_SCHEME_NAMES = ['bearer', 'basic', 'digest', 'token', 'bot', 'negotiate', 'ntlm', 'dpop', 'hawk'];
-const AUTH_SCHEMES = `(${AUTH_SCHEME_NAMES.join('|')})[ \\t]+`;
-/** An auth scheme followed by what may begin a token: the third shape. */
-const SCHEME_THEN_TOKEN = `\\b${AUTH_SCHEMES}(?=[\\w.~+/=-])`;
-
 const SHAPES = new RegExp(
   `(?<![\\w+.-])[a-z][a-z\\d+.-]*:\\/\\/(?=[^\\s/?#@"'\\\\<>]+(?:@|$))|(?<![\\w.-])([A-Za-z][\\w.-]*)(\\\\*["'])?([ \\t]*)([:=])(?![:=/>])([ \\t]*)|${SCHEME_THEN_TOKEN}`,
   'gi'
