@@ -96,7 +96,7 @@ describe('the house', () => {
 
   it('no ticket numbers in what users and contributors read: Markdown, code comments, test names, examples', () => {
     const read = [
-      ...['README.md', 'CHANGELOG.md', 'CHANGELOG.draft-0.1.0.md', 'bench/README.md']
+      ...['README.md', 'CHANGELOG.md', 'bench/README.md']
         .map((name) => path.join(REPOSITORY_ROOT, name))
         .filter((file) => fs.existsSync(file)),
       ...['docs', 'lib', 'test', 'examples', 'scripts'].flatMap((directory) =>
@@ -124,8 +124,7 @@ describe('the house', () => {
   });
 
   it(`the first release's CHANGELOG entry stays within ${RELEASE_ENTRY_WORD_LIMIT} words, with an Unreleased section above it`, () => {
-    const draft = path.join(REPOSITORY_ROOT, 'CHANGELOG.draft-0.1.0.md');
-    const changelog = fs.readFileSync(fs.existsSync(draft) ? draft : path.join(REPOSITORY_ROOT, 'CHANGELOG.md'), 'utf8');
+    const changelog = fs.readFileSync(path.join(REPOSITORY_ROOT, 'CHANGELOG.md'), 'utf8');
     const entry = releaseEntry(changelog, '0.1.0');
     assert.ok(entry, 'a ## [0.1.0] entry');
     assert.ok(changelog.indexOf('## [Unreleased]') >= 0 && changelog.indexOf('## [Unreleased]') < changelog.indexOf('## [0.1.0]'));
