@@ -25,5 +25,6 @@ export { DEFAULT_SENSITIVE_HEADERS, REDACTED_HEADER_VALUE } from './headers';
 export { DEFAULT_REDACTED_QUERY_PARAMS } from './url';
 export { DEFAULT_SENSITIVE_PATTERNS } from './sensitive';
 export { REDACTED_BODY_VALUE } from './scrubbing';
-export type { ScrubCallback, ScrubMatch, ScrubbedNote } from './scrubbing';
+export type { ScrubCallback, ScrubMatch } from './types';
+export type { ScrubbedNote } from './scrubbing';
 export { ERROR_TYPE_CANCELED } from './span-attributes';

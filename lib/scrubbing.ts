@@ -1,8 +1,14 @@
+/*
+ * Copyright The opentelemetry-instrumentation-axios authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
 import { diag } from '@opentelemetry/api';
 import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
 
 import { CredentialFound, CredentialFinder } from './credentials';
 import { KeyMatcher, RawKeyVerdicts } from './sensitive';
+import type { ScrubCallback } from './types';
 
 /** Written in place of the value of a sensitive key in a captured body. */
 export const REDACTED_BODY_VALUE = '[REDACTED]';
@@ -18,23 +24,6 @@ export interface ScrubbedNote {
   /** What made the value sensitive: the sensitive part of its key, an auth scheme (`Bearer`), or `userinfo`. */
   matched_substring: string;
 }
-
-/** What `scrubbing.callback` is asked about: one value about to be redacted. */
-export interface ScrubMatch {
-  /** Where it is: `['attributes', 'http.response.body.content', 'user', 'note']`. */
-  readonly path: ReadonlyArray<string | number>;
-  /**
-   * What would be hidden: the value of a sensitive JSON key (parsed), of a form
-   * key (decoded), the credential part of a text, string or header value
-   * (`hunter2` in `password=hunter2`), or the values of a sensitive header.
-   */
-  readonly value: unknown;
-  /** What made it sensitive, as the record names it: `password`, `Bearer`, `userinfo`. */
-  readonly matchedSubstring: string;
-}
-
-/** Returns what to write instead of the redaction, or undefined to redact. */
-export type ScrubCallback = (match: ScrubMatch) => unknown;
 
 /**
  * Turns a captured body's text into the text recorded; `contentType` is the

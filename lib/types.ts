@@ -5,7 +5,6 @@
 
 import type { Span } from '@opentelemetry/api';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
-import type { ScrubCallback } from './scrubbing';
 import type {
   AxiosRequestConfig,
   AxiosResponse,
@@ -153,3 +152,20 @@ export interface AxiosInstrumentationConfig extends InstrumentationConfig {
    */
   propagateTraceHeaderCorsUrls?: PropagateTraceHeaderCorsUrls;
 }
+
+/** What `scrubbing.callback` is asked about: one value about to be redacted. */
+export interface ScrubMatch {
+  /** Where it is: `['attributes', 'http.response.body.content', 'user', 'note']`. */
+  readonly path: ReadonlyArray<string | number>;
+  /**
+   * What would be hidden: the value of a sensitive JSON key (parsed), of a form
+   * key (decoded), the credential part of a text, string or header value
+   * (`hunter2` in `password=hunter2`), or the values of a sensitive header.
+   */
+  readonly value: unknown;
+  /** What made it sensitive, as the record names it: `password`, `Bearer`, `userinfo`. */
+  readonly matchedSubstring: string;
+}
+
+/** Returns what to write instead of the redaction, or undefined to redact. */
+export type ScrubCallback = (match: ScrubMatch) => unknown;
