@@ -51,7 +51,13 @@ import { millisToHrTime, wallClockMillisAt } from './clock';
 import { ResolvedCapture, resolveConfig } from './config';
 import { captureRequestHeaders, captureResponseHeaders, readHeader, sentHeadersSource } from './headers';
 import { ClientMetrics, collectMetricAttributes } from './metrics';
-import { absoluteRequestUrl, transportDecodedBody } from './platform';
+import { NETWORK_TIMINGS_KEY, NetworkTimings, recordNetworkTimings } from './network-timings';
+import {
+  absoluteRequestUrl,
+  transportDecodedBody,
+  unwatchNetworkTimings,
+  watchNetworkTimings,
+} from './platform';
 import { ATTR_HTTP_REQUEST_BODY_SIZE } from './semconv';
 import {
   applyFailure,
@@ -126,6 +132,8 @@ class RequestState {
   requestHref: string | undefined = undefined;
   /** The final config the adapter received. */
   config: InternalAxiosRequestConfig | undefined = undefined;
+  /** The phases of the attempt on the wire now, found by the platform through NETWORK_TIMINGS_KEY. */
+  timings: NetworkTimings | undefined = undefined;
 
   constructor(
     readonly axiosModule: AxiosModule,
@@ -173,6 +181,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   declare private _knownAxiosCopies: Map<AxiosPrototype, AxiosModule> | undefined;
   /** Whether the copies are to be patched: enable() and disable() of the base class keep no flag we can read everywhere. */
   declare private _patching: boolean;
+  /** Whether this instrumentation counts among the platform's watchers of network timings. */
+  declare private _watchingNetwork: boolean;
 
   constructor(config: AxiosInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -204,12 +214,20 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     if (typeof super.enable === 'function') super.enable();
     this._patching = true;
     this._patchAllCopies();
+    if (!this._watchingNetwork) {
+      this._watchingNetwork = true;
+      watchNetworkTimings();
+    }
   }
 
   override disable(): void {
     this._patching = false;
     if (typeof super.disable === 'function') super.disable();
     this._unpatchAll();
+    if (this._watchingNetwork) {
+      this._watchingNetwork = false;
+      unwatchNetworkTimings();
+    }
   }
 
   override setConfig(config: AxiosInstrumentationConfig = {}): void {
@@ -406,6 +424,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const span = this._startSpan(state, config, config, undefined);
     state.attemptsSent += 1;
     state.config = config;
+    state.timings = new NetworkTimings(performance.now());
     const { capture, options } = state;
     const requestContext = trace.setSpan(state.parentContext, span);
     try {
@@ -424,7 +443,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     }
     const { requestHook } = options;
     if (requestHook) this._runHook('requestHook', () => requestHook(span, { config, url: state.urlFull }));
-    return options.keepTransportSpans ? requestContext : requestContext.setValue(SUPPRESS_TRACING_KEY, true);
+    const transportContext = requestContext.setValue(NETWORK_TIMINGS_KEY, state);
+    return options.keepTransportSpans ? transportContext : transportContext.setValue(SUPPRESS_TRACING_KEY, true);
   }
 
   /**
@@ -463,6 +483,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   ): void {
     const endedSpan = state.span as Span;
     try {
+      // The hop's exchange is over: follow-redirects discards the 3xx body unread.
+      if (state.timings) state.timings.responseEnd = performance.now();
       // Older axios passes no request details: what is left of the hop's headers is in the options.
       const sentHeaders = request?.headers ?? options.headers;
       const userAgent = readHeader(sentHeaders, 'user-agent');
@@ -478,8 +500,10 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     }
     try {
       const href = typeof options.href === 'string' ? options.href : undefined;
-      const span = this._openSpan(state, normaliseMethod(options.method), href, performance.now());
+      const hopStart = performance.now();
+      const span = this._openSpan(state, normaliseMethod(options.method), href, hopStart);
       state.attemptsSent += 1;
+      state.timings = new NetworkTimings(hopStart);
       if (options.headers && typeof options.headers === 'object' && state.capture.propagatesTo(href)) {
         injectTraceHeaders(trace.setSpan(state.parentContext, span), options.headers as AdapterHeaders);
       }
@@ -502,6 +526,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const { capture, options } = state;
     let requestBodySize: number | undefined;
     let responseBodySize: number | undefined;
+    // The body is read (or, for `responseType: 'stream'`, handed over); a failure ends the phases where it happened.
+    if (answer && state.timings) state.timings.responseEnd = performance.now();
 
     try {
       const sentHeaders = sentHeadersSource(sentRequest, config.headers);
@@ -633,6 +659,17 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     state.endedSpan = span;
     // The end on the same monotonic clock as the start: the span's duration is the metric's.
     const durationMillis = performance.now() - state.startTime;
+    const { timings } = state;
+    if (timings) {
+      state.timings = undefined;
+      try {
+        if (span.isRecording()) {
+          recordNetworkTimings(span, timings, state.startEpochMillis - state.startTime, !state.options.ignoreNetworkEvents);
+        }
+      } catch (error) {
+        this._ourFailure('recording the network timings', error);
+      }
+    }
     span.end(millisToHrTime(state.startEpochMillis + durationMillis));
     try {
       this._metrics.record(durationMillis / 1000, state.metricAttributes as Attributes, requestBodySize, responseBodySize);

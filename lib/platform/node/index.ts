@@ -6,3 +6,4 @@
 export { environmentVariable } from './environment';
 export { copyText, decodeBytes } from './text';
 export { absoluteRequestUrl, tracePropagationFilter, transportDecodedBody } from './requests';
+export { unwatchNetworkTimings, watchNetworkTimings } from './timings';

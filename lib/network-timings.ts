@@ -1,0 +1,80 @@
+/*
+ * Copyright The opentelemetry-instrumentation-axios authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+import { Attributes, createContextKey, Span } from '@opentelemetry/api';
+import { ATTR_NETWORK_PEER_ADDRESS, ATTR_NETWORK_PEER_PORT } from '@opentelemetry/semantic-conventions';
+
+import { millisToHrTime } from './clock';
+import { ATTR_AXIOS_CONNECTION_PROXY, ATTR_AXIOS_CONNECTION_REUSED } from './semconv';
+
+/**
+ * The context the transport runs in carries the request's state under this
+ * key, so that what the platform sees of the connection (on Node, through its
+ * diagnostics channels) finds the attempt it belongs to.
+ */
+export const NETWORK_TIMINGS_KEY = createContextKey('opentelemetry-instrumentation-axios: the request whose network timings are recorded');
+
+/** What the key holds: the timings of the attempt on the wire now (each redirect hop has its own). */
+export interface NetworkTimingsHolder {
+  timings: NetworkTimings | undefined;
+}
+
+/**
+ * When each phase of one attempt happened, on the `performance.now()` clock,
+ * named after the Resource Timing fields as OpenTelemetry's web
+ * instrumentations name their events; 0 is a phase that did not happen or
+ * could not be seen. Recorded as plain numbers while the request runs and
+ * turned into span events only when the span ends.
+ */
+export class NetworkTimings {
+  domainLookupStart = 0;
+  domainLookupEnd = 0;
+  connectStart = 0;
+  secureConnectionStart = 0;
+  connectEnd = 0;
+  requestStart = 0;
+  responseStart = 0;
+  responseEnd = 0;
+  /** true: the request went out on a kept-alive connection; false: on a new one; undefined: not seen. */
+  socketReused: boolean | undefined = undefined;
+  /** The connection is to a proxy, not to the server in the URL: the peer and the connection phases are the proxy's. */
+  viaProxy = false;
+  peerAddress: string | undefined = undefined;
+  peerPort: number | undefined = undefined;
+
+  constructor(
+    /** The attempt was handed to the transport (a redirect hop: the hop started). */
+    readonly fetchStart: number
+  ) {}
+}
+
+/**
+ * Adds the attempt's phases to its span as events (unless `withEvents` is
+ * false), in the order they happen, and the attributes of its connection.
+ * `epochOffsetMillis` turns a `performance.now()` reading into the span's
+ * wall-clock time.
+ */
+export function recordNetworkTimings(span: Span, timings: NetworkTimings, epochOffsetMillis: number, withEvents: boolean): void {
+  const attributes: Attributes = {};
+  if (timings.peerAddress) attributes[ATTR_NETWORK_PEER_ADDRESS] = timings.peerAddress;
+  if (timings.peerPort) attributes[ATTR_NETWORK_PEER_PORT] = timings.peerPort;
+  if (timings.socketReused !== undefined) attributes[ATTR_AXIOS_CONNECTION_REUSED] = timings.socketReused;
+  if (timings.viaProxy) attributes[ATTR_AXIOS_CONNECTION_PROXY] = true;
+  span.setAttributes(attributes);
+  if (!withEvents) return;
+  addEvent(span, 'fetchStart', timings.fetchStart, epochOffsetMillis);
+  addEvent(span, 'domainLookupStart', timings.domainLookupStart, epochOffsetMillis);
+  addEvent(span, 'domainLookupEnd', timings.domainLookupEnd, epochOffsetMillis);
+  addEvent(span, 'connectStart', timings.connectStart, epochOffsetMillis);
+  addEvent(span, 'secureConnectionStart', timings.secureConnectionStart, epochOffsetMillis);
+  addEvent(span, 'connectEnd', timings.connectEnd, epochOffsetMillis);
+  addEvent(span, 'requestStart', timings.requestStart, epochOffsetMillis);
+  addEvent(span, 'responseStart', timings.responseStart, epochOffsetMillis);
+  addEvent(span, 'responseEnd', timings.responseEnd, epochOffsetMillis);
+}
+
+function addEvent(span: Span, name: string, monotonicMillis: number, epochOffsetMillis: number): void {
+  if (monotonicMillis !== 0) span.addEvent(name, millisToHrTime(monotonicMillis + epochOffsetMillis));
+}

@@ -1,0 +1,212 @@
+/*
+ * Copyright The opentelemetry-instrumentation-axios authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+import { context, diag } from '@opentelemetry/api';
+import * as diagnosticsChannel from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
+import type { Socket } from 'node:net';
+
+import { NETWORK_TIMINGS_KEY, NetworkTimings, NetworkTimingsHolder } from '../../network-timings';
+
+// Where the phases of a request come from on Node. Nothing here reads a body
+// or adds a listener the application could notice: Node's diagnostics channels
+// say when a request is handed to a socket and when its response headers
+// arrive; a new connection is watched through its socket's `lookup`, `connect`
+// and `secureConnect` events (`once`, gone when they fire); a reused one has no
+// phases to watch. The channels are shared by every request in the process,
+// so each message first looks for an axios request's state in the active
+// context, and stops there when it finds none.
+//
+// http adapter: `http.client.request.start` is published when the request has
+// been handed to its socket (headers, and a body given whole), which for a new
+// connection is while it is still being made: its lookup and connect are still
+// ahead. `http.client.response.finish` is published when the response's
+// headers are parsed, before the application's `response` listener runs.
+//
+// fetch adapter: undici publishes the request's creation, the connection it
+// opens (in the context of the request that needs it), the headers sent on a
+// socket, and the response headers. The DNS lookup and TLS handshake happen
+// inside undici's connector and are not published: `connectEnd` includes them.
+
+const TIMINGS = Symbol('opentelemetry-instrumentation-axios: network timings');
+
+type Carrier = { [TIMINGS]?: NetworkTimings };
+
+/** undici's new connections, by the request that opened them. */
+const connectionsMade = new WeakMap<object, NetworkTimings>();
+
+function timingsOfActiveRequest(): NetworkTimings | undefined {
+  const holder = context.active().getValue(NETWORK_TIMINGS_KEY) as NetworkTimingsHolder | undefined;
+  return holder === undefined ? undefined : holder.timings;
+}
+
+function readPeer(timings: NetworkTimings, socket: Socket | null | undefined): void {
+  if (!socket || timings.peerAddress !== undefined) return;
+  const address = socket.remoteAddress;
+  if (address === undefined) return;
+  timings.peerAddress = address;
+  timings.peerPort = socket.remotePort;
+}
+
+/**
+ * A request line in absolute form (`GET http://host/path`) is sent to a proxy;
+ * a tunnel through one (`CONNECT`, for HTTPS) is made by an agent that names it.
+ */
+function sentThroughProxy(request: ClientRequest): boolean {
+  const path = request.path;
+  if (typeof path === 'string' && (path.startsWith('http:') || path.startsWith('https:'))) return true;
+  const agent = (request as unknown as { agent?: { proxy?: unknown } }).agent;
+  return typeof agent === 'object' && agent !== null && typeof agent.proxy === 'object' && agent.proxy !== null;
+}
+
+// ------------------------------------------------------------- http adapter
+
+function onHttpRequestStart(message: unknown): void {
+  const timings = timingsOfActiveRequest();
+  // One request per attempt: another one made inside it (by a lookup function, say) is not this attempt.
+  if (timings === undefined || timings.socketReused !== undefined) return;
+  const request = (message as { request: ClientRequest }).request;
+  (request as unknown as Carrier)[TIMINGS] = timings;
+  const now = performance.now();
+  timings.viaProxy = sentThroughProxy(request);
+  const socket = request.socket;
+  if (request.reusedSocket) {
+    timings.socketReused = true;
+    timings.requestStart = now;
+    readPeer(timings, socket);
+  } else if (socket && socket.connecting) {
+    timings.socketReused = false;
+    watchConnection(timings, socket, now);
+  } else {
+    // A new connection already up (a streamed body held the request back): its phases were missed.
+    timings.socketReused = false;
+    timings.requestStart = now;
+    readPeer(timings, socket);
+  }
+}
+
+/**
+ * The request is written and waits for its connection: the lookup (when the
+ * host is a name) and the connection began a tick ago, with the socket.
+ */
+function watchConnection(timings: NetworkTimings, socket: Socket, begun: number): void {
+  const secure = (socket as { encrypted?: boolean }).encrypted === true;
+  timings.connectStart = begun;
+  socket.once('lookup', (error: Error | null) => {
+    timings.domainLookupStart = begun;
+    if (error) {
+      timings.connectStart = 0;
+    } else {
+      timings.domainLookupEnd = timings.connectStart = performance.now();
+    }
+  });
+  socket.once('connect', () => {
+    const now = performance.now();
+    readPeer(timings, socket);
+    if (secure) {
+      timings.secureConnectionStart = now;
+    } else {
+      timings.connectEnd = timings.requestStart = now;
+    }
+  });
+  if (secure) {
+    socket.once('secureConnect', () => {
+      timings.connectEnd = timings.requestStart = performance.now();
+    });
+  }
+}
+
+function onHttpResponseHeaders(message: unknown): void {
+  const { request, response } = message as { request: Carrier; response: { socket?: Socket | null } };
+  const timings = request[TIMINGS];
+  if (timings === undefined || timings.responseStart !== 0) return;
+  timings.responseStart = performance.now();
+  readPeer(timings, response.socket);
+}
+
+// ------------------------------------------------------------ fetch adapter
+
+function onUndiciRequestCreate(message: unknown): void {
+  const timings = timingsOfActiveRequest();
+  if (timings === undefined || timings.socketReused !== undefined) return;
+  (message as { request: Carrier }).request[TIMINGS] = timings;
+}
+
+// undici opens a connection inside the dispatch of the request that needs it,
+// so `beforeConnect` and `connected` run in that request's context.
+function onUndiciBeforeConnect(): void {
+  const timings = timingsOfActiveRequest();
+  if (timings !== undefined && timings.socketReused === undefined && timings.connectStart === 0) {
+    timings.connectStart = performance.now();
+  }
+}
+
+function onUndiciConnected(message: unknown): void {
+  const timings = timingsOfActiveRequest();
+  const { socket } = message as { socket?: object };
+  if (timings === undefined || timings.socketReused !== undefined || typeof socket !== 'object' || socket === null) return;
+  timings.connectEnd = performance.now();
+  connectionsMade.set(socket, timings);
+}
+
+function onUndiciSendHeaders(message: unknown): void {
+  const { request, socket } = message as { request: Carrier; socket?: Socket };
+  const timings = request[TIMINGS];
+  if (timings === undefined || timings.socketReused !== undefined) return;
+  timings.requestStart = performance.now();
+  // A connection this request opened may have gone to another one queued before it, and this one out on a kept-alive one.
+  timings.socketReused = socket === undefined || connectionsMade.get(socket) !== timings;
+  if (timings.socketReused) timings.connectStart = timings.connectEnd = 0;
+  readPeer(timings, socket);
+}
+
+function onUndiciResponseHeaders(message: unknown): void {
+  const timings = (message as { request: Carrier }).request[TIMINGS];
+  if (timings !== undefined && timings.responseStart === 0) timings.responseStart = performance.now();
+}
+
+// ------------------------------------------------------------ subscription
+
+/**
+ * A subscriber that throws has its error thrown again by Node on the next tick,
+ * where nothing catches it: every one runs guarded.
+ */
+function guarded(what: string, onMessage: (message: unknown) => void): (message: unknown) => void {
+  return (message) => {
+    try {
+      onMessage(message);
+    } catch (error) {
+      diag.error(`opentelemetry-instrumentation-axios: failed while recording ${what}`, error);
+    }
+  };
+}
+
+const SUBSCRIPTIONS: ReadonlyArray<[string, (message: unknown) => void]> = [
+  ['http.client.request.start', guarded('a request start', onHttpRequestStart)],
+  ['http.client.response.finish', guarded('a response start', onHttpResponseHeaders)],
+  ['undici:request:create', guarded('a fetch request', onUndiciRequestCreate)],
+  ['undici:client:beforeConnect', guarded('a fetch connection start', onUndiciBeforeConnect)],
+  ['undici:client:connected', guarded('a fetch connection', onUndiciConnected)],
+  ['undici:client:sendHeaders', guarded('a fetch request start', onUndiciSendHeaders)],
+  ['undici:request:headers', guarded('a fetch response start', onUndiciResponseHeaders)],
+];
+
+/** The enabled instrumentations that watch: the channels are subscribed once, while there is one. */
+let watchers = 0;
+
+/** Starts recording the network phases of axios requests (one call per enabled instrumentation). */
+export function watchNetworkTimings(): void {
+  watchers += 1;
+  if (watchers > 1 || typeof diagnosticsChannel.subscribe !== 'function') return;
+  for (const [name, onMessage] of SUBSCRIPTIONS) diagnosticsChannel.subscribe(name, onMessage);
+}
+
+/** Stops, once every instrumentation that called watchNetworkTimings() has called this. */
+export function unwatchNetworkTimings(): void {
+  if (watchers === 0) return;
+  watchers -= 1;
+  if (watchers > 0 || typeof diagnosticsChannel.unsubscribe !== 'function') return;
+  for (const [name, onMessage] of SUBSCRIPTIONS) diagnosticsChannel.unsubscribe(name, onMessage);
+}
