@@ -14,7 +14,7 @@ import { ATTR_AXIOS_CONNECTION_PROXY, ATTR_AXIOS_CONNECTION_REUSED } from './sem
  * key, so that what the platform sees of the connection (on Node, through its
  * diagnostics channels) finds the attempt it belongs to.
  */
-export const NETWORK_TIMINGS_KEY = createContextKey('opentelemetry-instrumentation-axios: the request whose network timings are recorded');
+export const NETWORK_TIMINGS_KEY = createContextKey('axios request network timings');
 
 /** What the key holds: the timings of the attempt on the wire now (each redirect hop has its own). */
 export interface NetworkTimingsHolder {
@@ -50,6 +50,19 @@ export class NetworkTimings {
   ) {}
 }
 
+/** The phases in the order they happen: the events' names. */
+const PHASES = [
+  'fetchStart',
+  'domainLookupStart',
+  'domainLookupEnd',
+  'connectStart',
+  'secureConnectionStart',
+  'connectEnd',
+  'requestStart',
+  'responseStart',
+  'responseEnd',
+] as const;
+
 /**
  * Adds the attempt's phases to its span as events (unless `withEvents` is
  * false), in the order they happen, and the attributes of its connection.
@@ -64,17 +77,8 @@ export function recordNetworkTimings(span: Span, timings: NetworkTimings, epochO
   if (timings.viaProxy) attributes[ATTR_AXIOS_CONNECTION_PROXY] = true;
   span.setAttributes(attributes);
   if (!withEvents) return;
-  addEvent(span, 'fetchStart', timings.fetchStart, epochOffsetMillis);
-  addEvent(span, 'domainLookupStart', timings.domainLookupStart, epochOffsetMillis);
-  addEvent(span, 'domainLookupEnd', timings.domainLookupEnd, epochOffsetMillis);
-  addEvent(span, 'connectStart', timings.connectStart, epochOffsetMillis);
-  addEvent(span, 'secureConnectionStart', timings.secureConnectionStart, epochOffsetMillis);
-  addEvent(span, 'connectEnd', timings.connectEnd, epochOffsetMillis);
-  addEvent(span, 'requestStart', timings.requestStart, epochOffsetMillis);
-  addEvent(span, 'responseStart', timings.responseStart, epochOffsetMillis);
-  addEvent(span, 'responseEnd', timings.responseEnd, epochOffsetMillis);
-}
-
-function addEvent(span: Span, name: string, monotonicMillis: number, epochOffsetMillis: number): void {
-  if (monotonicMillis !== 0) span.addEvent(name, millisToHrTime(monotonicMillis + epochOffsetMillis));
+  for (const name of PHASES) {
+    const monotonicMillis = timings[name];
+    if (monotonicMillis !== 0) span.addEvent(name, millisToHrTime(monotonicMillis + epochOffsetMillis));
+  }
 }

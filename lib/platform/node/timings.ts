@@ -167,6 +167,48 @@ function onUndiciResponseHeaders(message: unknown): void {
   if (timings !== undefined && timings.responseStart === 0) timings.responseStart = performance.now();
 }
 
+// ------------------------------------------------------ http adapter, HTTP/2
+
+// axios sends an HTTP/2 request (`httpVersion: 2`) as a stream of a session it
+// keeps per origin. Node publishes the stream's creation, its headers sent and
+// the response headers from Node 22 on; on Node 20 there is nothing to watch.
+
+interface Http2StreamLike {
+  session?: { connecting?: boolean; once?(event: string, listener: () => void): unknown; socket?: Socket };
+}
+
+function onHttp2StreamCreated(message: unknown): void {
+  const timings = timingsOfActiveRequest();
+  if (timings === undefined || timings.socketReused !== undefined) return;
+  const stream = (message as { stream: Http2StreamLike & Carrier }).stream;
+  stream[TIMINGS] = timings;
+  const session = stream.session;
+  if (session && session.connecting === true && typeof session.once === 'function') {
+    // The session was opened for this request, a moment ago.
+    timings.socketReused = false;
+    timings.connectStart = performance.now();
+    session.once('connect', () => {
+      // Node publishes the stream's start before the session's `connect` listeners run.
+      timings.connectEnd = timings.requestStart !== 0 ? timings.requestStart : performance.now();
+    });
+  } else {
+    timings.socketReused = true;
+  }
+}
+
+function onHttp2StreamStart(message: unknown): void {
+  const timings = (message as { stream: Carrier }).stream[TIMINGS];
+  if (timings !== undefined && timings.requestStart === 0) timings.requestStart = performance.now();
+}
+
+function onHttp2ResponseHeaders(message: unknown): void {
+  const stream = (message as { stream: Http2StreamLike & Carrier }).stream;
+  const timings = stream[TIMINGS];
+  if (timings === undefined || timings.responseStart !== 0) return;
+  timings.responseStart = performance.now();
+  readPeer(timings, stream.session?.socket);
+}
+
 // ------------------------------------------------------------ subscription
 
 /**
@@ -186,6 +228,9 @@ function guarded(what: string, onMessage: (message: unknown) => void): (message:
 const SUBSCRIPTIONS: ReadonlyArray<[string, (message: unknown) => void]> = [
   ['http.client.request.start', guarded('a request start', onHttpRequestStart)],
   ['http.client.response.finish', guarded('a response start', onHttpResponseHeaders)],
+  ['http2.client.stream.created', guarded('an HTTP/2 stream', onHttp2StreamCreated)],
+  ['http2.client.stream.start', guarded('an HTTP/2 request start', onHttp2StreamStart)],
+  ['http2.client.stream.finish', guarded('an HTTP/2 response start', onHttp2ResponseHeaders)],
   ['undici:request:create', guarded('a fetch request', onUndiciRequestCreate)],
   ['undici:client:beforeConnect', guarded('a fetch connection start', onUndiciBeforeConnect)],
   ['undici:client:connected', guarded('a fetch connection', onUndiciConnected)],
