@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-import { Attributes, createContextKey, Span } from '@opentelemetry/api';
+import { createContextKey, Span } from '@opentelemetry/api';
 import { ATTR_NETWORK_PEER_ADDRESS, ATTR_NETWORK_PEER_PORT } from '@opentelemetry/semantic-conventions';
 
 import { millisToHrTime } from './clock';
@@ -43,6 +43,8 @@ export class NetworkTimings {
   viaProxy = false;
   peerAddress: string | undefined = undefined;
   peerPort: number | undefined = undefined;
+  /** The platform's request object the phases are of (on Node, the http adapter's `ClientRequest`). */
+  transportRequest: unknown = undefined;
 
   constructor(
     /** The attempt was handed to the transport (a redirect hop: the hop started). */
@@ -70,12 +72,10 @@ const PHASES = [
  * wall-clock time.
  */
 export function recordNetworkTimings(span: Span, timings: NetworkTimings, epochOffsetMillis: number, withEvents: boolean): void {
-  const attributes: Attributes = {};
-  if (timings.peerAddress) attributes[ATTR_NETWORK_PEER_ADDRESS] = timings.peerAddress;
-  if (timings.peerPort) attributes[ATTR_NETWORK_PEER_PORT] = timings.peerPort;
-  if (timings.socketReused !== undefined) attributes[ATTR_AXIOS_CONNECTION_REUSED] = timings.socketReused;
-  if (timings.viaProxy) attributes[ATTR_AXIOS_CONNECTION_PROXY] = true;
-  span.setAttributes(attributes);
+  if (timings.peerAddress) span.setAttribute(ATTR_NETWORK_PEER_ADDRESS, timings.peerAddress);
+  if (timings.peerPort) span.setAttribute(ATTR_NETWORK_PEER_PORT, timings.peerPort);
+  if (timings.socketReused !== undefined) span.setAttribute(ATTR_AXIOS_CONNECTION_REUSED, timings.socketReused);
+  if (timings.viaProxy) span.setAttribute(ATTR_AXIOS_CONNECTION_PROXY, true);
   if (!withEvents) return;
   for (const name of PHASES) {
     const monotonicMillis = timings[name];

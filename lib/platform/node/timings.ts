@@ -68,7 +68,7 @@ function onHttpRequestStart(message: unknown): void {
   // One request per attempt: another one made inside it (by a lookup function, say) is not this attempt.
   if (timings === undefined || timings.socketReused !== undefined) return;
   const request = (message as { request: ClientRequest }).request;
-  (request as unknown as Carrier)[TIMINGS] = timings;
+  timings.transportRequest = request;
   const now = performance.now();
   timings.viaProxy = sentThroughProxy(request);
   const socket = request.socket;
@@ -118,10 +118,13 @@ function watchConnection(timings: NetworkTimings, socket: Socket, begun: number)
   }
 }
 
+// Published in the request's own context (Node's parser runs in it), which
+// finds its timings without marking Node's request object.
 function onHttpResponseHeaders(message: unknown): void {
-  const { request, response } = message as { request: Carrier; response: { socket?: Socket | null } };
-  const timings = request[TIMINGS];
+  const timings = timingsOfActiveRequest();
   if (timings === undefined || timings.responseStart !== 0) return;
+  const { request, response } = message as { request: unknown; response: { socket?: Socket | null } };
+  if (timings.transportRequest !== request) return;
   timings.responseStart = performance.now();
   readPeer(timings, response.socket);
 }
