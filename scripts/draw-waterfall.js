@@ -80,7 +80,7 @@ const escape = (text) => String(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;',
 function draw(rows) {
   const width = 920;
   const labelWidth = 190;
-  const plotWidth = width - labelWidth - 30;
+  const plotWidth = width - labelWidth - 90; // room for the last event's name
   const rowHeight = 22;
   const longest = Math.max(...rows.map((row) => row.duration));
   const scale = plotWidth / longest;
@@ -106,16 +106,16 @@ function draw(rows) {
     }
     // Every event as a tick on one line, named.
     parts.push(`<text x="20" y="${y + 14}" font-size="12">events</text>`);
-    let lastLabelEnd = -Infinity;
-    let lift = 0;
+    // Each name on the first of the label lines where it overlaps no name before it.
+    const lineEnds = [];
     for (const [name, at] of Object.entries(row.events)) {
       parts.push(`<line x1="${x(at)}" y1="${y + 2}" x2="${x(at)}" y2="${y + 18}" stroke="#333"/>`);
-      // Names that would overlap go on alternate lines.
-      lift = x(at) < lastLabelEnd ? (lift + 1) % 3 : 0;
-      parts.push(`<text x="${x(at) + 2}" y="${y + 30 + lift * 11}" font-size="9" fill="#333">${name}</text>`);
-      lastLabelEnd = x(at) + name.length * 5;
+      let line = lineEnds.findIndex((end) => x(at) > end);
+      if (line === -1) line = lineEnds.push(0) - 1;
+      parts.push(`<text x="${x(at) + 2}" y="${y + 30 + line * 11}" font-size="9" fill="#333">${name}</text>`);
+      lineEnds[line] = x(at) + name.length * 5 + 4;
     }
-    y += rowHeight + 40;
+    y += rowHeight + 20 + lineEnds.length * 11;
   }
   // The time axis.
   const step = niceStep(longest / 8);
