@@ -220,6 +220,7 @@ function onHttp2ResponseHeaders(message: unknown): void {
  */
 function guarded(what: string, onMessage: (message: unknown) => void): (message: unknown) => void {
   return (message) => {
+    if (watchers === 0) return;
     try {
       onMessage(message);
     } catch (error) {
@@ -241,20 +242,26 @@ const SUBSCRIPTIONS: ReadonlyArray<[string, (message: unknown) => void]> = [
   ['undici:request:headers', guarded('a fetch response start', onUndiciResponseHeaders)],
 ];
 
-/** The enabled instrumentations that watch: the channels are subscribed once, while there is one. */
+/** The enabled instrumentations that watch. */
 let watchers = 0;
+let subscribed = false;
 
-/** Starts recording the network phases of axios requests (one call per enabled instrumentation). */
+/**
+ * Starts recording the network phases of axios requests (one call per enabled
+ * instrumentation). The channels are subscribed once and stay subscribed: a
+ * channel's first subscriber and its last unsubscribe change the prototype of
+ * Node's channel object, which throws away the optimised code of Node's HTTP
+ * client each time; an application that toggles the instrumentation would pay
+ * for that again and again. Unwatched, a message costs a look at the context.
+ */
 export function watchNetworkTimings(): void {
   watchers += 1;
-  if (watchers > 1 || typeof diagnosticsChannel.subscribe !== 'function') return;
+  if (subscribed || typeof diagnosticsChannel.subscribe !== 'function') return;
+  subscribed = true;
   for (const [name, onMessage] of SUBSCRIPTIONS) diagnosticsChannel.subscribe(name, onMessage);
 }
 
 /** Stops, once every instrumentation that called watchNetworkTimings() has called this. */
 export function unwatchNetworkTimings(): void {
-  if (watchers === 0) return;
-  watchers -= 1;
-  if (watchers > 0 || typeof diagnosticsChannel.unsubscribe !== 'function') return;
-  for (const [name, onMessage] of SUBSCRIPTIONS) diagnosticsChannel.unsubscribe(name, onMessage);
+  if (watchers > 0) watchers -= 1;
 }
