@@ -59,7 +59,16 @@ import { ResolvedCapture, resolveConfig } from './config';
 import { captureRequestHeaders, captureResponseHeaders, readHeader, sentHeadersSource } from './headers';
 import { jsonBodyAttribute, logfireJsonSchema } from './logfire';
 import { ClientMetrics, collectMetricAttributes } from './metrics';
-import { absoluteRequestUrl, checkEsmSetup, takeZeroCodeInstrumentation, transportDecodedBody, transportRecordsDuration } from './platform';
+import { NETWORK_TIMINGS_KEY, NetworkTimings, recordNetworkTimings } from './network-timings';
+import {
+  absoluteRequestUrl,
+  checkEsmSetup,
+  takeZeroCodeInstrumentation,
+  transportDecodedBody,
+  transportRecordsDuration,
+  unwatchNetworkTimings,
+  watchNetworkTimings,
+} from './platform';
 import { ATTR_HTTP_REQUEST_BODY_SIZE, ATTR_LOGFIRE_JSON_SCHEMA } from './semconv';
 import {
   applyFailure,
@@ -141,6 +150,8 @@ class RequestState {
   /** The body attributes of `jsonBodiesSpan` named in Logfire's JSON-schema hint (`bodyAttributeNames: 'logfire'`). */
   jsonBodies: string[] | undefined = undefined;
   jsonBodiesSpan: Span | undefined = undefined;
+  /** The phases of the attempt on the wire now, found by the platform through NETWORK_TIMINGS_KEY. */
+  timings: NetworkTimings | undefined = undefined;
 
   constructor(
     readonly axiosModule: AxiosModule,
@@ -156,9 +167,14 @@ class RequestState {
   ) {}
 }
 
-/** The context a request is sent in: lower-level HTTP instrumentations suppressed unless their spans are kept. */
-function transportContext(requestContext: Context, options: AxiosInstrumentationConfig): Context {
-  return options.keepTransportSpans ? requestContext : requestContext.setValue(SUPPRESS_TRACING_KEY, true);
+/**
+ * The context a request is sent in: it carries the request's state, where the
+ * platform finds the attempt's network timings; lower-level HTTP
+ * instrumentations suppressed unless their spans are kept.
+ */
+function transportContext(requestContext: Context, state: RequestState): Context {
+  const withTimings = requestContext.setValue(NETWORK_TIMINGS_KEY, state);
+  return state.options.keepTransportSpans ? withTimings : withTimings.setValue(SUPPRESS_TRACING_KEY, true);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -197,6 +213,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   declare private _handedOver: boolean;
   /** The ESM set-up was checked (once, after the first enable()). */
   declare private _checkedEsmSetup: boolean;
+  /** Whether this instrumentation counts among the platform's watchers of network timings. */
+  declare private _watchingNetwork: boolean;
 
   constructor(config: AxiosInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -238,12 +256,20 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       this._checkedEsmSetup = true;
       checkEsmSetup(() => this._handedOver, (message) => this._diag.warn(message));
     }
+    if (!this._watchingNetwork) {
+      this._watchingNetwork = true;
+      watchNetworkTimings();
+    }
   }
 
   override disable(): void {
     this._patching = false;
     if (typeof super.disable === 'function') super.disable();
     this._unpatchAll();
+    if (this._watchingNetwork) {
+      this._watchingNetwork = false;
+      unwatchNetworkTimings();
+    }
   }
 
   override setConfig(config: AxiosInstrumentationConfig = {}): void {
@@ -486,6 +512,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const span = this._startSpan(state, config, config, undefined);
     state.attemptsSent += 1;
     state.config = config;
+    state.timings = new NetworkTimings(performance.now());
     const { capture, options } = state;
     const requestContext = trace.setSpan(state.parentContext, span);
     try {
@@ -504,7 +531,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     }
     const { requestHook } = options;
     if (requestHook) this._runHook('requestHook', () => requestHook(span, { config, url: state.urlFull }));
-    return transportContext(requestContext, options);
+    return transportContext(requestContext, state);
   }
 
   /**
@@ -546,6 +573,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   ): void {
     const span = state.span as Span;
     try {
+      // The hop's exchange is over: follow-redirects discards the 3xx body unread.
+      if (state.timings) state.timings.responseEnd = performance.now();
       // Older axios passes no request details: what is left of the hop's headers is in the options.
       const sentHeaders = request?.headers ?? options.headers;
       const userAgent = readHeader(sentHeaders, 'user-agent');
@@ -565,13 +594,15 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     this._endRequest(state, state.span as Span, undefined, undefined, options);
     try {
       const href = typeof options.href === 'string' ? options.href : undefined;
-      const span = this._openSpan(state, normaliseMethod(options.method), href, performance.now());
+      const hopStart = performance.now();
+      const span = this._openSpan(state, normaliseMethod(options.method), href, hopStart);
       state.attemptsSent += 1;
       const hopContext = trace.setSpan(state.parentContext, span);
+      state.timings = new NetworkTimings(hopStart);
       if (options.headers && typeof options.headers === 'object' && state.capture.propagatesTo(href)) {
         injectTraceHeaders(hopContext, options.headers as AdapterHeaders);
       }
-      state.hopContext = transportContext(hopContext, state.options);
+      state.hopContext = transportContext(hopContext, state);
       sendEachHopThrough(options, (send) => context.with(state.hopContext as Context, send));
     } catch (error) {
       // The hop goes out untraced; the ended span stays the request's, and is not ended again.
@@ -592,6 +623,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const { capture, options } = state;
     let requestBodySize: number | undefined;
     let responseBodySize: number | undefined;
+    // The body is read (or, for `responseType: 'stream'`, handed over); a failure ends the phases where it happened.
+    if (answer && state.timings) state.timings.responseEnd = performance.now();
 
     try {
       const sentHeaders = sentHeadersSource(sentRequest, config.headers);
@@ -731,6 +764,17 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     state.endedSpan = span;
     // The end on the same monotonic clock as the start: the span's duration is the metric's.
     const durationMillis = performance.now() - state.startTime;
+    const { timings } = state;
+    if (timings) {
+      state.timings = undefined;
+      try {
+        if (span.isRecording()) {
+          recordNetworkTimings(span, timings, state.startEpochMillis - state.startTime, !state.options.ignoreNetworkEvents);
+        }
+      } catch (error) {
+        this._ourFailure('recording the network timings', error);
+      }
+    }
     span.end(millisToHrTime(state.startEpochMillis + durationMillis));
     try {
       const recordsDuration =

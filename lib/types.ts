@@ -134,6 +134,14 @@ export interface AxiosInstrumentationConfig extends InstrumentationConfig {
    */
   keepTransportSpans?: boolean;
   /**
+   * Record no span events for the phases of the request (`fetchStart`,
+   * `domainLookupStart` ... `responseEnd`, named as OpenTelemetry's web
+   * instrumentations name them). Default false: they are recorded. The
+   * connection's attributes (`network.peer.address`, `network.peer.port`,
+   * `axios.connection.reused`) are recorded either way.
+   */
+  ignoreNetworkEvents?: boolean;
+  /**
    * In a browser, the cross-origin URLs whose requests get the trace headers
    * (same-origin requests always do): a header the application did not set
    * makes the browser send a CORS preflight, which the server must allow.

@@ -112,7 +112,7 @@ describe('the browser entry', () => {
       format: 'esm',
       conditions: ['browser', 'import'],
       mainFields: ['module', 'main'],
-      external: ['@opentelemetry/*', 'axios'],
+      external: ['@opentelemetry/*', 'axios', 'node:*'],
     });
     assert.ok(nodePlatformInputs(inputs).includes('dist/esm/platform/node/index.js'));
     // `require`: the Node platform's check that the optional peer @opentelemetry/instrumentation is installed.
