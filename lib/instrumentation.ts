@@ -51,7 +51,14 @@ import { millisToHrTime, wallClockMillisAt } from './clock';
 import { ResolvedCapture, resolveConfig } from './config';
 import { captureRequestHeaders, captureResponseHeaders, readHeader, sentHeadersSource } from './headers';
 import { ClientMetrics, collectMetricAttributes } from './metrics';
-import { absoluteRequestUrl, transportDecodedBody } from './platform';
+import {
+  absoluteRequestUrl,
+  finishNetworkTimings,
+  NetworkTimings,
+  SettledRequest,
+  startNetworkTimings,
+  transportDecodedBody,
+} from './platform';
 import { ATTR_HTTP_REQUEST_BODY_SIZE } from './semconv';
 import {
   applyFailure,
@@ -126,6 +133,8 @@ class RequestState {
   requestHref: string | undefined = undefined;
   /** The final config the adapter received. */
   config: InternalAxiosRequestConfig | undefined = undefined;
+  /** Follows the attempt's network phases, recorded as span events when it settles (unless `ignoreNetworkEvents`). */
+  networkTimings: NetworkTimings | undefined = undefined;
 
   constructor(
     readonly axiosModule: AxiosModule,
@@ -424,6 +433,14 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     }
     const { requestHook } = options;
     if (requestHook) this._runHook('requestHook', () => requestHook(span, { config, url: state.urlFull }));
+    if (!options.ignoreNetworkEvents && span.isRecording()) {
+      try {
+        // Last: the request is handed to the adapter next.
+        state.networkTimings = startNetworkTimings(state.requestHref);
+      } catch (error) {
+        this._ourFailure('starting to follow the network timings', error);
+      }
+    }
     return options.keepTransportSpans ? requestContext : requestContext.setValue(SUPPRESS_TRACING_KEY, true);
   }
 
@@ -502,6 +519,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const { capture, options } = state;
     let requestBodySize: number | undefined;
     let responseBodySize: number | undefined;
+    let responseBodySizeKnown = answerBody === undefined;
 
     try {
       const sentHeaders = sentHeadersSource(sentRequest, config.headers);
@@ -516,10 +534,11 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
         options.bodySizeMetrics || capture.requestBody
           ? parseContentLength(readHeader(sentHeaders, 'content-length'))
           : undefined;
+      const declaredResponseBodySize = answerBody && parseContentLength(readHeader(answerBody.headers, 'content-length'));
+      responseBodySizeKnown ||= declaredResponseBodySize !== undefined;
       if (options.bodySizeMetrics) {
         requestBodySize = sentBodySize;
-        responseBodySize =
-          answerBody && (parseContentLength(readHeader(answerBody.headers, 'content-length')) ?? byteLength(answerBody.data));
+        responseBodySize = answerBody && (declaredResponseBodySize ?? byteLength(answerBody.data));
       }
       if (span.isRecording()) {
         this._captureHeaders(capture, span, sentHeaders, answer?.headers);
@@ -548,7 +567,12 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       }
     }
     if (state.redirectsTraced) this._restoreBeforeRedirect(state, config);
-    this._endRequest(state, span, requestBodySize, responseBodySize);
+    this._endRequest(state, span, requestBodySize, responseBodySize, {
+      answered: answer !== undefined,
+      bodySizeKnown: responseBodySizeKnown,
+      clearTimingResources: options.clearTimingResources === true,
+      timeOrigin: state.startEpochMillis - state.startTime,
+    });
   }
 
   /**
@@ -621,19 +645,41 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     return span;
   }
 
-  /** Ends the span and records the request's duration (and, opted in, its body sizes). */
+  /**
+   * Ends the span and records the request's duration (and, opted in, its body
+   * sizes). A span whose network phases are followed is ended, with this end
+   * time, once they are recorded: in a browser the timing entry may come later.
+   */
   private _endRequest(
     state: RequestState,
     span: Span,
     requestBodySize: number | undefined,
-    responseBodySize: number | undefined
+    responseBodySize: number | undefined,
+    settled?: SettledRequest
   ): void {
     // A hop whose successor's span could not start stays the request's span: it is ended once.
     if (state.endedSpan === span) return;
     state.endedSpan = span;
     // The end on the same monotonic clock as the start: the span's duration is the metric's.
     const durationMillis = performance.now() - state.startTime;
-    span.end(millisToHrTime(state.startEpochMillis + durationMillis));
+    const endTime = millisToHrTime(state.startEpochMillis + durationMillis);
+    const { networkTimings } = state;
+    state.networkTimings = undefined;
+    if (networkTimings !== undefined && settled) {
+      let ended = false;
+      const end = () => {
+        if (!ended) span.end(endTime);
+        ended = true;
+      };
+      try {
+        finishNetworkTimings(networkTimings, span, settled, end);
+      } catch (error) {
+        this._ourFailure('recording the network timings', error);
+        end();
+      }
+    } else {
+      span.end(endTime);
+    }
     try {
       this._metrics.record(durationMillis / 1000, state.metricAttributes as Attributes, requestBodySize, responseBodySize);
     } catch (error) {

@@ -129,4 +129,17 @@ export interface AxiosInstrumentationConfig extends InstrumentationConfig {
    * Node, where every request carries them.
    */
   propagateTraceHeaderCorsUrls?: PropagateTraceHeaderCorsUrls;
+  /**
+   * Do not add the request-phase events (`fetchStart`, `domainLookupStart`,
+   * ... `responseEnd`) to the spans. Default false: they are added, as
+   * OpenTelemetry's fetch and XMLHttpRequest instrumentations add them.
+   */
+  ignoreNetworkEvents?: boolean;
+  /**
+   * In a browser, empty the Resource Timing buffer
+   * (`performance.clearResourceTimings()`) once no traced request is waiting
+   * for its entry, so that the buffer (250 entries by default) does not fill.
+   * Default false: the page's buffer is left alone. No effect on Node.
+   */
+  clearTimingResources?: boolean;
 }

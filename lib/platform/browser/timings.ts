@@ -1,0 +1,222 @@
+/*
+ * Copyright The opentelemetry-instrumentation-axios authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+import type { Span } from '@opentelemetry/api';
+
+import { millisToHrTime } from '../../clock';
+import { ATTR_HTTP_RESPONSE_BODY_SIZE } from '../../semconv';
+
+// The phases of a request, as span events named after the fields of its
+// Resource Timing entry (as OpenTelemetry's fetch and XMLHttpRequest
+// instrumentations name them).
+//
+// Finding a request's own entry: the peers take an entry of the same URL
+// inside the request's time window, which picks the wrong one when requests
+// to one URL overlap. Here every traced request is known from the moment it
+// is handed to the adapter (its send time), and the xhr and fetch adapters
+// start the browser's request within that call. So among a URL's entries,
+// one belongs to the request sent last no later than the entry started: a
+// request claims, when it settles, the earliest unclaimed entry of its URL
+// that started no earlier than its own send time, ended no later than it
+// settled, and did not start after another request to that URL was sent.
+// Entries come from a PerformanceObserver (which still sees them once the
+// timing buffer is full) and from the buffer (for those not yet delivered).
+
+/** Resource Timing fields recorded as events, in the order they happen. */
+const PHASES = [
+  'fetchStart',
+  'domainLookupStart',
+  'domainLookupEnd',
+  'connectStart',
+  'secureConnectionStart',
+  'connectEnd',
+  'requestStart',
+  'responseStart',
+  'responseEnd',
+] as const;
+
+type ResourceEntry = { -readonly [phase in (typeof PHASES)[number]]: number } & {
+  name: string;
+  initiatorType: string;
+  startTime: number;
+  encodedBodySize: number;
+};
+
+/** Entries the adapters' requests make (not images, scripts or beacons). */
+const ADAPTER_INITIATORS = new Set(['xmlhttprequest', 'fetch']);
+/** How long a request that got an answer waits for its entry to be delivered, at most (the peers wait 300 ms). */
+const ENTRY_WAIT_MS = 300;
+
+/** One traced attempt whose entry is looked for. */
+export interface NetworkTimings {
+  readonly href: string;
+  /** `performance.now()` when the request was handed to the adapter. */
+  readonly sentAt: number;
+  /** Set when the request settled: entries that ended later are not its. */
+  settledAt: number;
+  /** Called once the entry was found or given up on. */
+  onFound: ((entry: ResourceEntry | undefined) => void) | undefined;
+  waitTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** What is known of one URL while requests to it are watched. */
+interface WatchedUrl {
+  /** The attempts not yet matched, in the order they were sent. */
+  requests: NetworkTimings[];
+  /** Entries the observer delivered. */
+  delivered: ResourceEntry[];
+  /** Entries claimed (the observer and the buffer may give one entry as two objects). */
+  claimed: Set<string>;
+}
+
+const watched = new Map<string, WatchedUrl>();
+let observer: InstanceType<typeof PerformanceObserver> | undefined;
+let clearBufferWhenIdle = false;
+
+function entryKey(entry: ResourceEntry): string {
+  return `${entry.startTime} ${entry.responseEnd}`;
+}
+
+function observeResources(): void {
+  if (observer || typeof PerformanceObserver !== 'function') return;
+  try {
+    observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as unknown as ResourceEntry[]) onEntryDelivered(entry);
+    });
+    observer.observe({ type: 'resource' });
+  } catch {
+    observer = undefined;
+  }
+}
+
+function onEntryDelivered(entry: ResourceEntry): void {
+  const url = watched.get(entry.name);
+  if (!url || !ADAPTER_INITIATORS.has(entry.initiatorType)) return;
+  url.delivered.push(entry);
+  // A settled request still waiting may find its entry now.
+  for (const timings of url.requests.slice()) {
+    if (timings.onFound) tryToClaim(timings, url);
+  }
+}
+
+/**
+ * Starts looking for the entry of a request handed to the adapter now;
+ * undefined where there is no Resource Timing or no absolute URL.
+ */
+export function startNetworkTimings(href: string | undefined): NetworkTimings | undefined {
+  if (href === undefined || typeof performance === 'undefined' || typeof performance.getEntriesByName !== 'function') {
+    return undefined;
+  }
+  observeResources();
+  const timings: NetworkTimings = { href, sentAt: performance.now(), settledAt: Infinity, onFound: undefined, waitTimer: undefined };
+  let url = watched.get(href);
+  if (!url) watched.set(href, (url = { requests: [], delivered: [], claimed: new Set() }));
+  url.requests.push(timings);
+  return timings;
+}
+
+/** This request's entry if it can be told now (see the comment at the top). */
+function ownEntry(timings: NetworkTimings, url: WatchedUrl): ResourceEntry | undefined {
+  // The next request to this URL, sent after this one: entries that started after it was sent are not ours.
+  const next = url.requests.find((other) => other.sentAt > timings.sentAt);
+  const notAfter = next ? next.sentAt : Infinity;
+  const buffered = performance.getEntriesByName(timings.href, 'resource') as unknown as ResourceEntry[];
+  let own: ResourceEntry | undefined;
+  for (const entry of url.delivered.concat(buffered)) {
+    if (
+      ADAPTER_INITIATORS.has(entry.initiatorType) &&
+      entry.startTime >= timings.sentAt &&
+      entry.startTime <= notAfter &&
+      entry.responseEnd <= timings.settledAt &&
+      (!own || entry.startTime < own.startTime) &&
+      !url.claimed.has(entryKey(entry))
+    ) {
+      own = entry;
+    }
+  }
+  return own;
+}
+
+function tryToClaim(timings: NetworkTimings, url: WatchedUrl): boolean {
+  const entry = ownEntry(timings, url);
+  if (!entry) return false;
+  url.claimed.add(entryKey(entry));
+  finish(timings, entry);
+  return true;
+}
+
+function finish(timings: NetworkTimings, entry: ResourceEntry | undefined): void {
+  const { href, onFound, waitTimer } = timings;
+  if (waitTimer !== undefined) clearTimeout(waitTimer);
+  timings.onFound = undefined;
+  const url = watched.get(href);
+  if (url) {
+    url.requests = url.requests.filter((other) => other !== timings);
+    // What was delivered and claimed is forgotten with the URL: every entry it held started before any later request to it was sent.
+    if (url.requests.length === 0) watched.delete(href);
+  }
+  if (watched.size === 0) {
+    observer?.disconnect();
+    observer = undefined;
+    if (clearBufferWhenIdle) {
+      clearBufferWhenIdle = false;
+      // No request waits for an entry: the buffer can be emptied.
+      performance.clearResourceTimings?.();
+    }
+  }
+  onFound?.(entry);
+}
+
+/** The phase events of one entry on the span; zeros (cross-origin without `Timing-Allow-Origin`) are left out. */
+function addPhaseEvents(span: Span, entry: ResourceEntry, timeOrigin: number): void {
+  for (const phase of PHASES) {
+    const at = entry[phase];
+    if (typeof at === 'number' && at > 0) span.addEvent(phase, millisToHrTime(timeOrigin + at));
+  }
+}
+
+export interface SettledRequest {
+  /** The server answered (an entry is waited for a little); else the entry is looked for once. */
+  answered: boolean;
+  /** The response's headers gave its body size: the entry's is not recorded. */
+  bodySizeKnown: boolean;
+  /** Empty the timing buffer once no request waits for an entry (`clearTimingResources`). */
+  clearTimingResources: boolean;
+  /**
+   * The wall-clock time, in milliseconds since the epoch, of `performance.now()`
+   * 0 as the span's start and end were placed: its events are placed the same
+   * way, so that they keep their order with them.
+   */
+  timeOrigin: number;
+}
+
+/**
+ * The request settled: adds its phase events (and `http.response.body.size`
+ * when the headers did not give it) to the span, then calls `done`, at once
+ * or once the entry is delivered (at most ENTRY_WAIT_MS later).
+ */
+export function finishNetworkTimings(timings: NetworkTimings, span: Span, settled: SettledRequest, done: () => void): void {
+  timings.settledAt = performance.now();
+  if (settled.clearTimingResources) clearBufferWhenIdle = true;
+  timings.onFound = (entry) => {
+    try {
+      if (entry) {
+        addPhaseEvents(span, entry, settled.timeOrigin);
+        if (!settled.bodySizeKnown && entry.encodedBodySize > 0) {
+          span.setAttribute(ATTR_HTTP_RESPONSE_BODY_SIZE, entry.encodedBodySize);
+        }
+      }
+    } finally {
+      done();
+    }
+  };
+  const url = watched.get(timings.href);
+  if (url && tryToClaim(timings, url)) return;
+  if (!settled.answered || !observer) {
+    finish(timings, undefined);
+    return;
+  }
+  timings.waitTimer = setTimeout(() => finish(timings, undefined), ENTRY_WAIT_MS);
+}
