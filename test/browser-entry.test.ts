@@ -165,11 +165,11 @@ describe('the browser entry', () => {
     assert.deepStrictEqual([...result], ['function', true]);
   });
 
-  it('adds at most 12 KB to a page, minified and gzipped, OpenTelemetry and axios excluded', async () => {
+  it('adds at most 14 KB to a page, minified and gzipped, OpenTelemetry and axios excluded', async () => {
     const { gzippedBytes, inputs } = await measureBrowserSize();
     assert.ok(inputs.includes('dist/esm/instrumentation.js'), 'the ESM build a bundler resolves is measured');
     assert.ok(inputs.every((input) => input.startsWith('dist/esm/')), 'only the package itself is measured');
-    assert.ok(gzippedBytes <= 12 * 1024, `${gzippedBytes} bytes gzipped`);
+    assert.ok(gzippedBytes <= 14 * 1024, `${gzippedBytes} bytes gzipped`);
   });
 });
 
