@@ -308,11 +308,14 @@ export function describeInBrowser(engine: BrowserEngine): void {
     for (const adapter of ['xhr', 'fetch'] as const) {
       /**
        * What keeps the browser from holding back a request to a URL already in
-       * flight until the first one's answer (its HTTP cache's lock): Firefox
-       * still holds back an XHR sent with `Cache-Control: no-cache`.
+       * flight until the first one's answer (its HTTP cache's lock). For an XHR,
+       * Chromium still holds back one sent with `Cache-Control: no-store` alone,
+       * and Firefox, now and then, one sent with `no-cache` alone.
        */
       const bypassCache: Partial<RequestOptions> =
-        adapter === 'xhr' ? { headers: { 'cache-control': 'no-store' } } : { fetchOptions: { cache: 'no-store' } };
+        adapter === 'xhr'
+          ? { headers: { 'cache-control': 'no-cache, no-store' } }
+          : { fetchOptions: { cache: 'no-store' } };
 
       describe(`the ${adapter} adapter`, () => {
         it('same origin, relative URL: resolved against the page for url.full and the server address, trace headers sent', async () => {

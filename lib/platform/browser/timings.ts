@@ -20,7 +20,8 @@ import { ATTR_HTTP_RESPONSE_BODY_SIZE } from '../../semconv';
 // one belongs to the request sent last no later than the entry started: a
 // request claims, when it settles, the earliest unclaimed entry of its URL
 // that started no earlier than its own send time, ended no later than it
-// settled, and did not start after another request to that URL was sent.
+// settled, and did not start after another request to that URL was sent
+// (each comparison allowing for the page clock's precision).
 // Entries come from a PerformanceObserver (which still sees them once the
 // timing buffer is full) and from the buffer (for those not yet delivered).
 
@@ -46,6 +47,13 @@ type ResourceEntry = { -readonly [phase in (typeof PHASES)[number]]: number } & 
 
 /** Entries the adapters' requests make (not images, scripts or beacons). */
 const ADAPTER_INITIATORS = new Set(['xmlhttprequest', 'fetch']);
+/**
+ * Pages' clocks are coarsened (to 1 ms in Firefox and WebKit, 0.1 ms in
+ * Chromium), and an entry's times are not always rounded the way
+ * `performance.now()` is: Firefox gives an entry that started after the
+ * request was sent a start 1 ms before it.
+ */
+const CLOCK_PRECISION_MS = 1;
 /** How long a request that got an answer waits for its entry to be delivered, at most (the peers wait 300 ms). */
 const ENTRY_WAIT_MS = 300;
 
@@ -127,9 +135,9 @@ function ownEntry(timings: NetworkTimings, url: WatchedUrl): ResourceEntry | und
   for (const entry of url.delivered.concat(buffered)) {
     if (
       ADAPTER_INITIATORS.has(entry.initiatorType) &&
-      entry.startTime >= timings.sentAt &&
-      entry.startTime <= notAfter &&
-      entry.responseEnd <= timings.settledAt &&
+      entry.startTime >= timings.sentAt - CLOCK_PRECISION_MS &&
+      entry.startTime <= notAfter + CLOCK_PRECISION_MS &&
+      entry.responseEnd <= timings.settledAt + CLOCK_PRECISION_MS &&
       (!own || entry.startTime < own.startTime) &&
       !url.claimed.has(entryKey(entry))
     ) {
