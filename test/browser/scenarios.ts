@@ -35,8 +35,6 @@ export const PHASES = [
   'responseStart',
   'responseEnd',
 ];
-/** What a cross-origin entry without `Timing-Allow-Origin` tells: the detailed fields are zeros. */
-const DETAILED_PHASES = ['domainLookupStart', 'domainLookupEnd', 'connectStart', 'connectEnd', 'requestStart'];
 /** Timestamps are rounded to nanoseconds, and the page's clock may be coarsened. */
 const CLOCK_TOLERANCE_MS = 2;
 /** The chunked route sends its body in two chunks, the first of this many bytes. */
@@ -362,13 +360,7 @@ export function describeInBrowser(engine: BrowserEngine): void {
         it('cross origin without Timing-Allow-Origin: no events from the zeros of the detailed phases', async () => {
           await reset();
           const span = onlySpan(await request({ url: apiServer.url(newPath()), adapter }));
-          const names = phaseNames(span);
-          assert.ok(names.includes('fetchStart') && names.includes('responseEnd'), names.join(', '));
-          assert.deepStrictEqual(
-            names.filter((name) => DETAILED_PHASES.includes(name)),
-            []
-          );
-          assertPhases(span, names);
+          assertPhases(span, ['fetchStart', 'responseEnd']);
         });
 
         it('cross origin with Timing-Allow-Origin: every phase', async () => {
