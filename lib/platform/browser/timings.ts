@@ -21,7 +21,8 @@ import { ATTR_HTTP_RESPONSE_BODY_SIZE } from '../../semconv';
 // request claims, when it settles, the earliest unclaimed entry of its URL
 // that started no earlier than its own send time, ended no later than it
 // settled, and did not start after another request to that URL was sent
-// (each comparison allowing for the page clock's precision).
+// (the first two allowing for the page clock's precision, an entry that
+// started after the send preferred to one that seems to start just before).
 // Entries come from a PerformanceObserver (which still sees them once the
 // timing buffer is full) and from the buffer (for those not yet delivered).
 
@@ -132,16 +133,20 @@ function ownEntry(timings: NetworkTimings, url: WatchedUrl): ResourceEntry | und
   const notAfter = next ? next.sentAt : Infinity;
   const buffered = performance.getEntriesByName(timings.href, 'resource') as unknown as ResourceEntry[];
   let own: ResourceEntry | undefined;
+  let ownStartedAfterSend = false;
   for (const entry of url.delivered.concat(buffered)) {
+    const startedAfterSend = entry.startTime >= timings.sentAt;
     if (
       ADAPTER_INITIATORS.has(entry.initiatorType) &&
       entry.startTime >= timings.sentAt - CLOCK_PRECISION_MS &&
-      entry.startTime <= notAfter + CLOCK_PRECISION_MS &&
+      entry.startTime <= notAfter &&
       entry.responseEnd <= timings.settledAt + CLOCK_PRECISION_MS &&
-      (!own || entry.startTime < own.startTime) &&
+      // One that started after the send, else the earliest.
+      (!own || (startedAfterSend && !ownStartedAfterSend) || (startedAfterSend === ownStartedAfterSend && entry.startTime < own.startTime)) &&
       !url.claimed.has(entryKey(entry))
     ) {
       own = entry;
+      ownStartedAfterSend = startedAfterSend;
     }
   }
   return own;
