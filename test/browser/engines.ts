@@ -45,12 +45,19 @@ const WEBKIT_DRIVER_PATH = process.env.WEBKIT_DRIVER_PATH || '/usr/bin/WebKitWeb
 const MINIBROWSER_PATH = process.env.MINIBROWSER_PATH || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 const XVFB_PATH = process.env.XVFB_PATH || '/usr/bin/Xvfb';
 
-export const chromiumEngine: BrowserEngine = {
-  name: 'Chromium',
-  executables: [CHROMIUM_PATH],
-  async open(url) {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'], headless: true });
+/** What playwright-core's and puppeteer-core's browsers and pages have alike, as far as it is used here. */
+interface ScriptedBrowser {
+  newPage(): Promise<{
+    goto(url: string): Promise<unknown>;
+    waitForFunction(expression: string): Promise<unknown>;
+    evaluate(run: typeof callInPage, argument: { method: string; argument: unknown }): Promise<string>;
+  }>;
+  close(): Promise<void>;
+}
+
+/** Opens the page in a browser that playwright-core or puppeteer-core launched; closes the browser if it cannot. */
+async function openScriptedPage(browser: ScriptedBrowser, url: string): Promise<BrowserPage> {
+  try {
     const page = await browser.newPage();
     await page.goto(url);
     await page.waitForFunction(READY);
@@ -58,6 +65,19 @@ export const chromiumEngine: BrowserEngine = {
       call: async (method, argument) => JSON.parse(await page.evaluate(callInPage, { method, argument })),
       close: () => browser.close(),
     };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
+}
+
+export const chromiumEngine: BrowserEngine = {
+  name: 'Chromium',
+  executables: [CHROMIUM_PATH],
+  async open(url) {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'], headless: true });
+    return openScriptedPage(browser as unknown as ScriptedBrowser, url);
   },
 };
 
@@ -67,18 +87,7 @@ export const firefoxEngine: BrowserEngine = {
   async open(url) {
     const puppeteer = (await import('puppeteer-core')).default;
     const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX_PATH, headless: true });
-    try {
-      const page = await browser.newPage();
-      await page.goto(url);
-      await page.waitForFunction(READY);
-      return {
-        call: async (method, argument) => JSON.parse(await page.evaluate(callInPage, { method, argument })),
-        close: () => browser.close(),
-      };
-    } catch (error) {
-      await browser.close();
-      throw error;
-    }
+    return openScriptedPage(browser as unknown as ScriptedBrowser, url);
   },
 };
 

@@ -12,11 +12,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as esbuild from 'esbuild';
-import webpack from 'webpack';
 
+import { runWebpack } from '../support/webpack';
 import { chromiumEngine } from './engines';
-import { assertEngineInstalled, assertPhases, onlySpan, PAGE_ENTRY, PageOutcome, PHASES, ROOT, servePage } from './scenarios';
+import { assertEngineInstalled, assertPhases, buildPageWithEsbuild, onlySpan, PAGE_ENTRY, PageOutcome, PHASES, ROOT, servePage } from './scenarios';
 
 interface PageBuild {
   code: string;
@@ -35,23 +34,14 @@ interface ViteOutput {
 
 const BUILDERS: Record<string, () => Promise<PageBuild>> = {
   async esbuild() {
-    const result = await esbuild.build({
-      entryPoints: [PAGE_ENTRY],
-      absWorkingDir: ROOT,
-      bundle: true,
-      platform: 'browser',
-      format: 'iife',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-    });
-    return { code: result.outputFiles[0].text, inputs: relativeInputs(Object.keys(result.metafile.inputs)) };
+    const { code, inputs } = await buildPageWithEsbuild();
+    return { code, inputs: relativeInputs(inputs) };
   },
 
   async webpack() {
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'page-webpack-'));
     try {
-      const compiler = webpack({
+      const stats = await runWebpack({
         context: ROOT,
         entry: PAGE_ENTRY,
         output: { path: outDir, filename: 'page.js' },
@@ -61,12 +51,6 @@ const BUILDERS: Record<string, () => Promise<PageBuild>> = {
         stats: 'errors-only',
         infrastructureLogging: { level: 'error' },
       });
-      const stats = await new Promise<webpack.Stats>((resolve, reject) => {
-        compiler.run((error, result) => {
-          compiler.close(() => (error || !result ? reject(error) : resolve(result)));
-        });
-      });
-      assert.ok(!stats.hasErrors(), stats.toString('errors-only'));
       const modules = (stats.toJson({ modules: true }).modules ?? []).map((module) => module.nameForCondition ?? '');
       return { code: fs.readFileSync(path.join(outDir, 'page.js'), 'utf8'), inputs: relativeInputs(modules.filter(Boolean)) };
     } finally {

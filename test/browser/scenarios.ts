@@ -92,7 +92,7 @@ export interface RequestOptions {
  * package.json (the exports' browser condition, then the browser field), as
  * from an application's node_modules.
  */
-export async function bundlePageWithEsbuild(): Promise<string> {
+export async function buildPageWithEsbuild(): Promise<{ code: string; inputs: string[] }> {
   const result = await esbuild.build({
     entryPoints: [PAGE_ENTRY],
     absWorkingDir: ROOT,
@@ -104,11 +104,16 @@ export async function bundlePageWithEsbuild(): Promise<string> {
     metafile: true,
     logLevel: 'silent',
   });
-  const inputs = Object.keys(result.metafile.inputs);
+  return { code: result.outputFiles[0].text, inputs: Object.keys(result.metafile.inputs) };
+}
+
+/** The page as the scenarios load it, checked to hold the browser platform of the ESM build and nothing of Node's. */
+export async function bundlePageWithEsbuild(): Promise<string> {
+  const { code, inputs } = await buildPageWithEsbuild();
   assert.ok(inputs.includes('dist/esm/index.js'), "the page bundles the ESM build, as the exports' browser condition says");
   assert.ok(inputs.includes('dist/esm/platform/browser/index.js'), 'the page bundles the browser platform');
   assert.ok(!inputs.some((input) => /^dist\/(esm\/)?platform\/node\//.test(input)), 'the page bundles nothing of the Node platform');
-  return result.outputFiles[0].text;
+  return code;
 }
 
 /**
