@@ -225,6 +225,18 @@ describe('a browser request finds its own Resource Timing entry', () => {
     assert.ok(Date.now() - started >= 290, `ended after ${Date.now() - started} ms`);
   });
 
+  it('a URL always in flight, 50 requests each overlapping the next: each gets its own entry', async () => {
+    let previous = send(0, 'request 0');
+    for (let i = 1; i <= 50; i += 1) {
+      const next = send(i * 10, `request ${i}`);
+      page.deliver(entry((i - 1) * 10 + 0.5, i * 10 - 1));
+      assert.strictEqual(startOf(await settle(previous, i * 10 - 0.5)), (i - 1) * 10 + 0.5);
+      previous = next;
+    }
+    page.deliver(entry(500.5, 505));
+    assert.strictEqual(startOf(await settle(previous, 506)), 500.5);
+  });
+
   it('clearTimingResources: the buffer is emptied once no request waits, not before', async () => {
     const first = send(10, 'first');
     const second = send(11, 'second');

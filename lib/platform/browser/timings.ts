@@ -84,6 +84,7 @@ const watched = new Map<string, WatchedUrl>();
 let observer: InstanceType<typeof PerformanceObserver> | undefined;
 let clearBufferWhenIdle = false;
 
+/** Starts with the start time (read back by forgetEntriesBefore). */
 function entryKey(entry: ResourceEntry): string {
   return `${entry.startTime} ${entry.responseEnd}`;
 }
@@ -160,6 +161,11 @@ function tryToClaim(timings: NetworkTimings, url: WatchedUrl): boolean {
   return true;
 }
 
+function forgetEntriesBefore(url: WatchedUrl, time: number): void {
+  url.delivered = url.delivered.filter((entry) => entry.startTime >= time);
+  for (const key of url.claimed) if (parseFloat(key) < time) url.claimed.delete(key);
+}
+
 function finish(timings: NetworkTimings, entry: ResourceEntry | undefined): void {
   const { href, onFound, waitTimer } = timings;
   if (waitTimer !== undefined) clearTimeout(waitTimer);
@@ -167,8 +173,10 @@ function finish(timings: NetworkTimings, entry: ResourceEntry | undefined): void
   const url = watched.get(href);
   if (url) {
     url.requests = url.requests.filter((other) => other !== timings);
-    // What was delivered and claimed is forgotten with the URL: every entry it held started before any later request to it was sent.
+    // Entries that started before the earliest request still waiting was sent are no one's now: forgotten, with
+    // the URL once none waits, so that a URL always in flight does not pile them up.
     if (url.requests.length === 0) watched.delete(href);
+    else forgetEntriesBefore(url, url.requests[0].sentAt - CLOCK_PRECISION_MS);
   }
   if (watched.size === 0) {
     observer?.disconnect();
