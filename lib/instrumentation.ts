@@ -59,10 +59,12 @@ import { ResolvedCapture, resolveConfig } from './config';
 import { captureRequestHeaders, captureResponseHeaders, readHeader, sentHeadersSource } from './headers';
 import { jsonBodyAttribute, logfireJsonSchema } from './logfire';
 import { ClientMetrics, collectMetricAttributes } from './metrics';
-import { NETWORK_TIMINGS_KEY, NetworkTimings, recordNetworkTimings } from './network-timings';
+import { NETWORK_TIMINGS_KEY, NetworkTimings, SettledRequest } from './network-timings';
 import {
   absoluteRequestUrl,
   checkEsmSetup,
+  finishNetworkTimings,
+  startNetworkTimings,
   takeZeroCodeInstrumentation,
   transportDecodedBody,
   transportRecordsDuration,
@@ -150,7 +152,10 @@ class RequestState {
   /** The body attributes of `jsonBodiesSpan` named in Logfire's JSON-schema hint (`bodyAttributeNames: 'logfire'`). */
   jsonBodies: string[] | undefined = undefined;
   jsonBodiesSpan: Span | undefined = undefined;
-  /** The phases of the attempt on the wire now, found by the platform through NETWORK_TIMINGS_KEY. */
+  /**
+   * The phases of the attempt on the wire now (each redirect hop has its own), followed by the platform: on Node
+   * found through NETWORK_TIMINGS_KEY while it runs, in a browser from its Resource Timing entry once it settles.
+   */
   timings: NetworkTimings | undefined = undefined;
 
   constructor(
@@ -512,8 +517,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const span = this._startSpan(state, config, config, undefined);
     state.attemptsSent += 1;
     state.config = config;
-    state.timings = new NetworkTimings(performance.now());
     const { capture, options } = state;
+    this._startNetworkTimings(state, span);
     const requestContext = trace.setSpan(state.parentContext, span);
     try {
       if (capture.propagatesTo(state.requestHref)) {
@@ -594,11 +599,10 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     this._endRequest(state, state.span as Span, undefined, undefined, options);
     try {
       const href = typeof options.href === 'string' ? options.href : undefined;
-      const hopStart = performance.now();
-      const span = this._openSpan(state, normaliseMethod(options.method), href, hopStart);
+      const span = this._openSpan(state, normaliseMethod(options.method), href, performance.now());
       state.attemptsSent += 1;
       const hopContext = trace.setSpan(state.parentContext, span);
-      state.timings = new NetworkTimings(hopStart);
+      this._startNetworkTimings(state, span);
       if (options.headers && typeof options.headers === 'object' && state.capture.propagatesTo(href)) {
         injectTraceHeaders(hopContext, options.headers as AdapterHeaders);
       }
@@ -625,6 +629,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     let responseBodySize: number | undefined;
     // The body is read (or, for `responseType: 'stream'`, handed over); a failure ends the phases where it happened.
     if (answer && state.timings) state.timings.responseEnd = performance.now();
+    let responseBodySizeKnown = answerBody === undefined;
 
     try {
       const sentHeaders = sentHeadersSource(sentRequest, config.headers);
@@ -639,10 +644,11 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
         options.bodySizeMetrics || capture.requestBody
           ? parseContentLength(readHeader(sentHeaders, 'content-length'))
           : undefined;
+      const declaredResponseBodySize = answerBody && parseContentLength(readHeader(answerBody.headers, 'content-length'));
+      responseBodySizeKnown ||= declaredResponseBodySize !== undefined;
       if (options.bodySizeMetrics) {
         requestBodySize = sentBodySize;
-        responseBodySize =
-          answerBody && (parseContentLength(readHeader(answerBody.headers, 'content-length')) ?? byteLength(answerBody.data));
+        responseBodySize = answerBody && (declaredResponseBodySize ?? byteLength(answerBody.data));
       }
       if (span.isRecording()) {
         this._captureHeaders(capture, span, sentHeaders, answer?.headers);
@@ -671,7 +677,10 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       }
     }
     if (state.redirectsTraced) this._restoreBeforeRedirect(state, config);
-    this._endRequest(state, span, requestBodySize, responseBodySize, sentRequest);
+    this._endRequest(state, span, requestBodySize, responseBodySize, sentRequest, {
+      answered: answer !== undefined,
+      bodySizeKnown: responseBodySizeKnown,
+    });
   }
 
   /**
@@ -744,6 +753,16 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     return span;
   }
 
+  /** Follows the network phases of the attempt handed to the transport now (of a recording span only). */
+  private _startNetworkTimings(state: RequestState, span: Span): void {
+    if (!span.isRecording()) return;
+    try {
+      state.timings = startNetworkTimings(state.requestHref, !state.options.ignoreNetworkEvents);
+    } catch (error) {
+      this._ourFailure('starting to follow the network timings', error);
+    }
+  }
+
   /**
    * Ends the span and records the request's duration (and, opted in, its body
    * sizes). The duration is left to the transport's instrumentation when that
@@ -751,31 +770,45 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
    * is counted once under `http.client.request.duration`.
    *
    * @param sentRequest what axios reports as sent; undefined when the attempt never reached the transport
+   *
+   * A span whose network phases are followed is ended, with this end time,
+   * once they are recorded: in a browser the timing entry may come later.
    */
   private _endRequest(
     state: RequestState,
     span: Span,
     requestBodySize: number | undefined,
     responseBodySize: number | undefined,
-    sentRequest: unknown
+    sentRequest: unknown,
+    outcome: Pick<SettledRequest, 'answered' | 'bodySizeKnown'> = { answered: true, bodySizeKnown: true }
   ): void {
     // A hop whose successor's span could not start stays the request's span: it is ended once.
     if (state.endedSpan === span) return;
     state.endedSpan = span;
     // The end on the same monotonic clock as the start: the span's duration is the metric's.
     const durationMillis = performance.now() - state.startTime;
+    const endTime = millisToHrTime(state.startEpochMillis + durationMillis);
     const { timings } = state;
-    if (timings) {
-      state.timings = undefined;
+    state.timings = undefined;
+    if (timings !== undefined) {
+      let ended = false;
+      const end = () => {
+        if (!ended) span.end(endTime);
+        ended = true;
+      };
       try {
-        if (span.isRecording()) {
-          recordNetworkTimings(span, timings, state.startEpochMillis - state.startTime, !state.options.ignoreNetworkEvents);
-        }
+        finishNetworkTimings(timings, span, {
+          ...outcome,
+          clearTimingResources: state.options.clearTimingResources === true,
+          timeOrigin: state.startEpochMillis - state.startTime,
+        }, end);
       } catch (error) {
         this._ourFailure('recording the network timings', error);
+        end();
       }
+    } else {
+      span.end(endTime);
     }
-    span.end(millisToHrTime(state.startEpochMillis + durationMillis));
     try {
       const recordsDuration =
         state.options.durationMetric === 'always' || !transportRecordsDuration(state.viaHttpAdapter, sentRequest);

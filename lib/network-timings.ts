@@ -48,12 +48,30 @@ export class NetworkTimings {
 
   constructor(
     /** The attempt was handed to the transport (a redirect hop: the hop started). */
-    readonly fetchStart: number
+    public fetchStart: number,
+    /** false (`ignoreNetworkEvents`): the connection's attributes only, no events. */
+    readonly withEvents: boolean
   ) {}
 }
 
-/** The phases in the order they happen: the events' names. */
-const PHASES = [
+/** How an attempt ended, for the platform to finish its timings. */
+export interface SettledRequest {
+  /** The server answered (in a browser its timing entry is waited for a little); else the entry is looked for once. */
+  answered: boolean;
+  /** The response's headers gave its body size: a browser's timing entry's is not recorded. */
+  bodySizeKnown: boolean;
+  /** In a browser, empty the timing buffer once no request waits for an entry (`clearTimingResources`). */
+  clearTimingResources: boolean;
+  /**
+   * The wall-clock time, in milliseconds since the epoch, of `performance.now()`
+   * 0 as the span's start and end were placed: the events are placed the same
+   * way, so that they keep their order with them.
+   */
+  timeOrigin: number;
+}
+
+/** The phases in the order they happen: the events' names (and the Resource Timing fields they come from in a browser). */
+export const PHASES = [
   'fetchStart',
   'domainLookupStart',
   'domainLookupEnd',
@@ -66,19 +84,20 @@ const PHASES = [
 ] as const;
 
 /**
- * Adds the attempt's phases to its span as events (unless `withEvents` is
- * false), in the order they happen, and the attributes of its connection.
+ * Adds the attempt's phases to its span as events (unless `ignoreNetworkEvents`),
+ * in the order they happen, and the attributes of its connection.
  * `epochOffsetMillis` turns a `performance.now()` reading into the span's
  * wall-clock time.
  */
-export function recordNetworkTimings(span: Span, timings: NetworkTimings, epochOffsetMillis: number, withEvents: boolean): void {
+export function recordNetworkTimings(span: Span, timings: NetworkTimings, epochOffsetMillis: number): void {
   if (timings.peerAddress) span.setAttribute(ATTR_NETWORK_PEER_ADDRESS, timings.peerAddress);
   if (timings.peerPort) span.setAttribute(ATTR_NETWORK_PEER_PORT, timings.peerPort);
   if (timings.socketReused !== undefined) span.setAttribute(ATTR_AXIOS_CONNECTION_REUSED, timings.socketReused);
   if (timings.viaProxy) span.setAttribute(ATTR_AXIOS_CONNECTION_PROXY, true);
-  if (!withEvents) return;
+  if (!timings.withEvents) return;
   for (const name of PHASES) {
     const monotonicMillis = timings[name];
-    if (monotonicMillis !== 0) span.addEvent(name, millisToHrTime(monotonicMillis + epochOffsetMillis));
+    // 0: not seen (in a browser also a cross-origin entry without `Timing-Allow-Origin`).
+    if (monotonicMillis > 0) span.addEvent(name, millisToHrTime(monotonicMillis + epochOffsetMillis));
   }
 }

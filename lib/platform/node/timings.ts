@@ -3,12 +3,18 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-import { context, diag } from '@opentelemetry/api';
+import { context, diag, type Span } from '@opentelemetry/api';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
 
-import { NETWORK_TIMINGS_KEY, NetworkTimings, NetworkTimingsHolder } from '../../network-timings';
+import {
+  NETWORK_TIMINGS_KEY,
+  NetworkTimings,
+  NetworkTimingsHolder,
+  recordNetworkTimings,
+  SettledRequest,
+} from '../../network-timings';
 
 // Where the phases of a request come from on Node. Nothing here reads a body
 // or adds a listener the application could notice: Node's diagnostics channels
@@ -264,4 +270,18 @@ export function watchNetworkTimings(): void {
 /** Stops, once every instrumentation that called watchNetworkTimings() has called this. */
 export function unwatchNetworkTimings(): void {
   if (watchers > 0) watchers -= 1;
+}
+
+/** Follows the phases of an attempt handed to the transport now, found through NETWORK_TIMINGS_KEY while it runs. */
+export function startNetworkTimings(_href: string | undefined, withEvents: boolean): NetworkTimings {
+  return new NetworkTimings(performance.now(), withEvents);
+}
+
+/** The attempt settled: everything Node shows of it has been seen; its phases are recorded and the span ended. */
+export function finishNetworkTimings(timings: NetworkTimings, span: Span, settled: SettledRequest, done: () => void): void {
+  try {
+    if (span.isRecording()) recordNetworkTimings(span, timings, settled.timeOrigin);
+  } finally {
+    done();
+  }
 }
