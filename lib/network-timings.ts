@@ -37,14 +37,16 @@ export class NetworkTimings {
   requestStart = 0;
   responseStart = 0;
   responseEnd = 0;
+  // What only Node sees of the connection: unset (undefined) until seen, declared so that a browser's bundle,
+  // where they stay unset, carries no code for them.
   /** true: the request went out on a kept-alive connection; false: on a new one; undefined: not seen. */
-  socketReused: boolean | undefined = undefined;
+  declare socketReused: boolean | undefined;
   /** The connection is to a proxy, not to the server in the URL: the peer and the connection phases are the proxy's. */
-  viaProxy = false;
-  peerAddress: string | undefined = undefined;
-  peerPort: number | undefined = undefined;
+  declare viaProxy: boolean | undefined;
+  declare peerAddress: string | undefined;
+  declare peerPort: number | undefined;
   /** The platform's request object the phases are of (on Node, the http adapter's `ClientRequest`). */
-  transportRequest: unknown = undefined;
+  declare transportRequest: unknown;
 
   constructor(
     /** The attempt was handed to the transport (a redirect hop: the hop started). */

@@ -9,13 +9,10 @@
 // Needs Chromium, as chromium.test.ts does (CHROMIUM_PATH, default /usr/bin/chromium).
 
 import * as assert from 'assert';
-import * as fs from 'fs';
-import { Browser, chromium, Page } from 'playwright-core';
 
 import { defaultHandler, TestServer } from '../support/server';
 import { bundleBrowserPage } from './bundle';
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+import { BrowserPage, chromiumEngine, missingExecutables } from './engines';
 const SPAN_STATUS_ERROR = 2;
 
 interface Outcome {
@@ -36,12 +33,12 @@ describe('axios 0.x in a real browser (headless Chromium): the xhr adapter, thro
   this.timeout(60000);
 
   let server: TestServer;
-  let browser: Browser;
-  let page: Page;
+  let page: BrowserPage;
   let caseNumber = 0;
 
   before(async () => {
-    assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`);
+    const missing = missingExecutables(chromiumEngine);
+    assert.deepStrictEqual(missing, [], `${chromiumEngine.name} needs ${missing.join(', ')}`);
     const bundle = await bundlePage();
     server = await TestServer.start((req, res, body) => {
       if (req.url === '/') {
@@ -54,20 +51,17 @@ describe('axios 0.x in a real browser (headless Chromium): the xhr adapter, thro
         // Never answered: the tests cancel it.
       } else defaultHandler(req, res, body);
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
-    page = await browser.newPage();
-    await page.goto(server.url('/'));
-    await page.waitForFunction(() => (globalThis as { otel0xReady?: boolean }).otel0xReady === true);
+    page = await chromiumEngine.open(server.url('/'));
   });
 
   after(async () => {
-    await browser?.close();
+    await page?.close();
     await server?.close();
   });
 
-  const reset = (config: Record<string, unknown> = {}) => page.evaluate((config) => (globalThis as any).otel0x.reset(config), config);
+  const reset = (config: Record<string, unknown> = {}) => page.call('reset', config);
   const request = (options: Record<string, unknown>): Promise<Outcome> =>
-    page.evaluate((options) => (globalThis as any).otel0x.request(options), options);
+    page.call<Outcome>('request', options);
   const newPath = (route = '/echo') => `${route}?case=${(caseNumber += 1)}`;
   const sentTo = (requestPath: string) => server.received.filter((entry) => entry.path === requestPath);
 
@@ -78,7 +72,7 @@ describe('axios 0.x in a real browser (headless Chromium): the xhr adapter, thro
   }
 
   it('the page runs axios 0.35.0, whose default adapter in a browser is the xhr adapter', async () => {
-    const facts = await page.evaluate(() => ({ version: (globalThis as any).otel0x.version, adapter: (globalThis as any).otel0x.defaultAdapter }));
+    const facts = await page.call<{ version: string; adapter: string }>('pageFacts');
     assert.deepStrictEqual(facts, { version: '0.35.0', adapter: 'xhrAdapter' });
   });
 
@@ -144,7 +138,7 @@ describe('axios 0.x in a real browser (headless Chromium): the xhr adapter, thro
   }
 
   it('disable(): no span and no traceparent; enable(): both again', async () => {
-    await page.evaluate(() => (globalThis as any).otel0x.disable());
+    await page.call('disable');
     const offPath = newPath();
     assert.deepStrictEqual((await request({ url: offPath })).spans, []);
     assert.strictEqual(sentTo(offPath)[0].headers.traceparent, undefined);

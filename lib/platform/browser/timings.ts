@@ -51,9 +51,9 @@ class WatchedRequest extends NetworkTimings {
   readonly sentAt: number;
   /** Set when the request settled: entries that ended later are not its. */
   settledAt = Infinity;
-  /** Called once the entry was found or given up on. */
-  onFound: ((entry: ResourceEntry | undefined) => void) | undefined = undefined;
-  waitTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** Called once the entry was found or given up on (unset before the request settles). */
+  declare onFound: ((entry: ResourceEntry | undefined) => void) | undefined;
+  declare waitTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(readonly href: string) {
     const now = performance.now();
