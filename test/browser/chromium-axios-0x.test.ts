@@ -13,6 +13,7 @@ import * as assert from 'assert';
 import { defaultHandler, TestServer } from '../support/server';
 import { bundleBrowserPage } from './bundle';
 import { BrowserPage, chromiumEngine, missingExecutables } from './engines';
+import { pageHandler } from './scenarios';
 const SPAN_STATUS_ERROR = 2;
 
 interface Outcome {
@@ -40,17 +41,12 @@ describe('axios 0.x in a real browser (headless Chromium): the xhr adapter, thro
     const missing = missingExecutables(chromiumEngine);
     assert.deepStrictEqual(missing, [], `${chromiumEngine.name} needs ${missing.join(', ')}`);
     const bundle = await bundlePage();
-    server = await TestServer.start((req, res, body) => {
-      if (req.url === '/') {
-        res.setHeader('content-type', 'text/html; charset=utf-8');
-        res.end('<!doctype html><title>axios 0.x in a browser</title><script src="/bundle.js"></script>');
-      } else if (req.url === '/bundle.js') {
-        res.setHeader('content-type', 'text/javascript; charset=utf-8');
-        res.end(bundle);
-      } else if (req.url?.startsWith('/hang')) {
+    server = await TestServer.start(
+      pageHandler(bundle, (req, res, body) => {
         // Never answered: the tests cancel it.
-      } else defaultHandler(req, res, body);
-    });
+        if (!req.url?.startsWith('/hang')) defaultHandler(req, res, body);
+      })
+    );
     page = await chromiumEngine.open(server.url('/'));
   });
 

@@ -157,7 +157,8 @@ function apiHandler(pageOrigin: () => string): Handler {
   };
 }
 
-function pageHandler(bundle: string, api: Handler): Handler {
+/** Serves the page and its bundle; every other path goes to `api`. */
+export function pageHandler(bundle: string, api: Handler): Handler {
   return (req, res, body) => {
     if (req.url === '/') {
       res.setHeader('content-type', 'text/html; charset=utf-8');
