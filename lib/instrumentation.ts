@@ -59,7 +59,18 @@ import { ResolvedCapture, resolveConfig } from './config';
 import { captureRequestHeaders, captureResponseHeaders, readHeader, sentHeadersSource } from './headers';
 import { jsonBodyAttribute, logfireJsonSchema } from './logfire';
 import { ClientMetrics, collectMetricAttributes } from './metrics';
-import { absoluteRequestUrl, checkEsmSetup, takeZeroCodeInstrumentation, transportDecodedBody, transportRecordsDuration } from './platform';
+import { NETWORK_TIMINGS_KEY, NetworkTimings, SettledRequest } from './network-timings';
+import {
+  absoluteRequestUrl,
+  checkEsmSetup,
+  finishNetworkTimings,
+  startNetworkTimings,
+  takeZeroCodeInstrumentation,
+  transportDecodedBody,
+  transportRecordsDuration,
+  unwatchNetworkTimings,
+  watchNetworkTimings,
+} from './platform';
 import { ATTR_HTTP_REQUEST_BODY_SIZE, ATTR_LOGFIRE_JSON_SCHEMA } from './semconv';
 import {
   applyFailure,
@@ -145,6 +156,11 @@ class RequestState {
   /** What scrubbing redacted on `scrubbedSpan` so far (its request body, then its headers and response body). */
   scrubbed: ScrubbedNote[] | undefined = undefined;
   scrubbedSpan: Span | undefined = undefined;
+  /**
+   * The phases of the attempt on the wire now (each redirect hop has its own), followed by the platform: on Node
+   * found through NETWORK_TIMINGS_KEY while it runs, in a browser from its Resource Timing entry once it settles.
+   */
+  timings: NetworkTimings | undefined = undefined;
 
   constructor(
     readonly axiosModule: AxiosModule,
@@ -160,9 +176,14 @@ class RequestState {
   ) {}
 }
 
-/** The context a request is sent in: lower-level HTTP instrumentations suppressed unless their spans are kept. */
-function transportContext(requestContext: Context, options: AxiosInstrumentationConfig): Context {
-  return options.keepTransportSpans ? requestContext : requestContext.setValue(SUPPRESS_TRACING_KEY, true);
+/**
+ * The context a request is sent in: it carries the request's state, where the
+ * platform finds the attempt's network timings; lower-level HTTP
+ * instrumentations suppressed unless their spans are kept.
+ */
+function transportContext(requestContext: Context, state: RequestState): Context {
+  const withTimings = requestContext.setValue(NETWORK_TIMINGS_KEY, state);
+  return state.options.keepTransportSpans ? withTimings : withTimings.setValue(SUPPRESS_TRACING_KEY, true);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -201,6 +222,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   declare private _handedOver: boolean;
   /** The ESM set-up was checked (once, after the first enable()). */
   declare private _checkedEsmSetup: boolean;
+  /** Whether this instrumentation counts among the platform's watchers of network timings. */
+  declare private _watchingNetwork: boolean;
 
   constructor(config: AxiosInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -242,12 +265,20 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       this._checkedEsmSetup = true;
       checkEsmSetup(() => this._handedOver, (message) => this._diag.warn(message));
     }
+    if (!this._watchingNetwork) {
+      this._watchingNetwork = true;
+      watchNetworkTimings();
+    }
   }
 
   override disable(): void {
     this._patching = false;
     if (typeof super.disable === 'function') super.disable();
     this._unpatchAll();
+    if (this._watchingNetwork) {
+      this._watchingNetwork = false;
+      unwatchNetworkTimings();
+    }
   }
 
   override setConfig(config: AxiosInstrumentationConfig = {}): void {
@@ -492,6 +523,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     state.attemptsSent += 1;
     state.config = config;
     const { capture, options } = state;
+    this._startNetworkTimings(state, span);
     const requestContext = trace.setSpan(state.parentContext, span);
     try {
       if (capture.propagatesTo(state.requestHref)) {
@@ -509,7 +541,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     }
     const { requestHook } = options;
     if (requestHook) this._runHook('requestHook', () => requestHook(span, { config, url: state.urlFull }));
-    return transportContext(requestContext, options);
+    return transportContext(requestContext, state);
   }
 
   /**
@@ -551,6 +583,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   ): void {
     const span = state.span as Span;
     try {
+      // The hop's exchange is over: follow-redirects discards the 3xx body unread.
+      if (state.timings) state.timings.responseEnd = performance.now();
       // Older axios passes no request details: what is left of the hop's headers is in the options.
       const sentHeaders = request?.headers ?? options.headers;
       const userAgent = readHeader(sentHeaders, 'user-agent');
@@ -573,10 +607,11 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       const span = this._openSpan(state, normaliseMethod(options.method), href, performance.now());
       state.attemptsSent += 1;
       const hopContext = trace.setSpan(state.parentContext, span);
+      this._startNetworkTimings(state, span);
       if (options.headers && typeof options.headers === 'object' && state.capture.propagatesTo(href)) {
         injectTraceHeaders(hopContext, options.headers as AdapterHeaders);
       }
-      state.hopContext = transportContext(hopContext, state.options);
+      state.hopContext = transportContext(hopContext, state);
       sendEachHopThrough(options, (send) => context.with(state.hopContext as Context, send));
     } catch (error) {
       // The hop goes out untraced; the ended span stays the request's, and is not ended again.
@@ -597,6 +632,9 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const { capture, options } = state;
     let requestBodySize: number | undefined;
     let responseBodySize: number | undefined;
+    // The body is read (or, for `responseType: 'stream'`, handed over); a failure ends the phases where it happened.
+    if (answer && state.timings) state.timings.responseEnd = performance.now();
+    let responseBodySizeKnown = answerBody === undefined;
 
     try {
       const sentHeaders = sentHeadersSource(sentRequest, config.headers);
@@ -611,10 +649,11 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
         options.bodySizeMetrics || capture.requestBody
           ? parseContentLength(readHeader(sentHeaders, 'content-length'))
           : undefined;
+      const declaredResponseBodySize = answerBody && parseContentLength(readHeader(answerBody.headers, 'content-length'));
+      responseBodySizeKnown ||= declaredResponseBodySize !== undefined;
       if (options.bodySizeMetrics) {
         requestBodySize = sentBodySize;
-        responseBodySize =
-          answerBody && (parseContentLength(readHeader(answerBody.headers, 'content-length')) ?? byteLength(answerBody.data));
+        responseBodySize = answerBody && (declaredResponseBodySize ?? byteLength(answerBody.data));
       }
       if (span.isRecording()) {
         this._captureHeaders(state, span, sentHeaders, answer?.headers);
@@ -643,7 +682,10 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       }
     }
     if (state.redirectsTraced) this._restoreBeforeRedirect(state, config);
-    this._endRequest(state, span, requestBodySize, responseBodySize, sentRequest);
+    this._endRequest(state, span, requestBodySize, responseBodySize, sentRequest, {
+      answered: answer !== undefined,
+      bodySizeKnown: responseBodySizeKnown,
+    });
   }
 
   /**
@@ -716,6 +758,16 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     return span;
   }
 
+  /** Follows the network phases of the attempt handed to the transport now (of a recording span only). */
+  private _startNetworkTimings(state: RequestState, span: Span): void {
+    if (!span.isRecording()) return;
+    try {
+      state.timings = startNetworkTimings(state.requestHref, !state.options.ignoreNetworkEvents);
+    } catch (error) {
+      this._ourFailure('starting to follow the network timings', error);
+    }
+  }
+
   /**
    * Ends the span and records the request's duration (and, opted in, its body
    * sizes). The duration is left to the transport's instrumentation when that
@@ -723,20 +775,45 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
    * is counted once under `http.client.request.duration`.
    *
    * @param sentRequest what axios reports as sent; undefined when the attempt never reached the transport
+   *
+   * A span whose network phases are followed is ended, with this end time,
+   * once they are recorded: in a browser the timing entry may come later.
    */
   private _endRequest(
     state: RequestState,
     span: Span,
     requestBodySize: number | undefined,
     responseBodySize: number | undefined,
-    sentRequest: unknown
+    sentRequest: unknown,
+    outcome: Pick<SettledRequest, 'answered' | 'bodySizeKnown'> = { answered: true, bodySizeKnown: true }
   ): void {
     // A hop whose successor's span could not start stays the request's span: it is ended once.
     if (state.endedSpan === span) return;
     state.endedSpan = span;
     // The end on the same monotonic clock as the start: the span's duration is the metric's.
     const durationMillis = performance.now() - state.startTime;
-    span.end(millisToHrTime(state.startEpochMillis + durationMillis));
+    const endTime = millisToHrTime(state.startEpochMillis + durationMillis);
+    const { timings } = state;
+    state.timings = undefined;
+    if (timings !== undefined) {
+      let ended = false;
+      const end = () => {
+        if (!ended) span.end(endTime);
+        ended = true;
+      };
+      try {
+        finishNetworkTimings(timings, span, {
+          ...outcome,
+          clearTimingResources: state.options.clearTimingResources === true,
+          timeOrigin: state.startEpochMillis - state.startTime,
+        }, end);
+      } catch (error) {
+        this._ourFailure('recording the network timings', error);
+        end();
+      }
+    } else {
+      span.end(endTime);
+    }
     try {
       const recordsDuration =
         state.options.durationMetric === 'always' || !transportRecordsDuration(state.viaHttpAdapter, sentRequest);

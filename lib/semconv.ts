@@ -41,6 +41,11 @@ export const ATTR_AXIOS_SCRUBBED = 'axios.scrubbed' as const;
 // Not part of any convention: marks a captured body that was cut at the limit.
 export const ATTR_AXIOS_REQUEST_BODY_TRUNCATED = 'axios.request.body.truncated' as const;
 export const ATTR_AXIOS_RESPONSE_BODY_TRUNCATED = 'axios.response.body.truncated' as const;
+// Not part of any convention: whether the request went out on a kept-alive
+// connection, and whether that connection is to a proxy (so the peer and the
+// connection events are the proxy's).
+export const ATTR_AXIOS_CONNECTION_REUSED = 'axios.connection.reused' as const;
+export const ATTR_AXIOS_CONNECTION_PROXY = 'axios.connection.proxy' as const;
 
 /** Histogram of request body sizes, in bytes (development status). */
 export const METRIC_HTTP_CLIENT_REQUEST_BODY_SIZE = 'http.client.request.body.size' as const;

@@ -64,7 +64,21 @@ export function requestAttributes(method: NormalisedMethod, url: RequestUrl | un
 
 interface ResponseLike {
   status?: unknown;
-  request?: { res?: { httpVersion?: unknown } };
+  request?: { res?: { httpVersion?: unknown }; session?: unknown; sentHeaders?: unknown };
+}
+
+/**
+ * The protocol version the response came in: Node's `IncomingMessage` says;
+ * an HTTP/2 exchange (axios' `httpVersion: 2`) hands back its stream, which
+ * has no response object but a session and the headers it sent.
+ */
+function protocolVersionOf(request: ResponseLike['request']): string | undefined {
+  if (!request) return undefined;
+  const httpVersion = request.res?.httpVersion;
+  if (typeof httpVersion === 'string' && httpVersion !== '') return httpVersion;
+  return typeof request.session === 'object' && request.session !== null && typeof request.sentHeaders === 'object'
+    ? '2'
+    : undefined;
 }
 
 /** Status code and protocol version of a response; the span's status for >= 400. Returns the attributes set. */
@@ -78,8 +92,8 @@ export function applyResponse(span: Span, response: ResponseLike): Attributes {
       span.setStatus({ code: SpanStatusCode.ERROR });
     }
   }
-  const httpVersion = response.request?.res?.httpVersion;
-  if (typeof httpVersion === 'string' && httpVersion !== '') attributes[ATTR_NETWORK_PROTOCOL_VERSION] = httpVersion;
+  const httpVersion = protocolVersionOf(response.request);
+  if (httpVersion !== undefined) attributes[ATTR_NETWORK_PROTOCOL_VERSION] = httpVersion;
   span.setAttributes(attributes);
   return attributes;
 }

@@ -144,6 +144,16 @@ export interface AxiosInstrumentationConfig extends InstrumentationConfig {
    */
   keepTransportSpans?: boolean;
   /**
+   * Record no span events for the phases of the request (`fetchStart`,
+   * `domainLookupStart` ... `responseEnd`, named as OpenTelemetry's web
+   * instrumentations name them, as the option of OpenTelemetry's fetch and
+   * XMLHttpRequest instrumentations is). Default false: they are recorded, on
+   * Node from the socket, in a browser from the request's Resource Timing
+   * entry. On Node the connection's attributes (`network.peer.address`,
+   * `network.peer.port`, `axios.connection.reused`) are recorded either way.
+   */
+  ignoreNetworkEvents?: boolean;
+  /**
    * In a browser, the cross-origin URLs whose requests get the trace headers
    * (same-origin requests always do): a header the application did not set
    * makes the browser send a CORS preflight, which the server must allow.
@@ -151,6 +161,13 @@ export interface AxiosInstrumentationConfig extends InstrumentationConfig {
    * Node, where every request carries them.
    */
   propagateTraceHeaderCorsUrls?: PropagateTraceHeaderCorsUrls;
+  /**
+   * In a browser, empty the Resource Timing buffer
+   * (`performance.clearResourceTimings()`) once no traced request is waiting
+   * for its entry, so that the buffer (250 entries by default) does not fill.
+   * Default false: the page's buffer is left alone. No effect on Node.
+   */
+  clearTimingResources?: boolean;
 }
 
 /** What `scrubbing.callback` is asked about: one value about to be redacted. */

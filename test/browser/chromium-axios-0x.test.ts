@@ -9,13 +9,11 @@
 // Needs Chromium, as chromium.test.ts does (CHROMIUM_PATH, default /usr/bin/chromium).
 
 import * as assert from 'assert';
-import * as fs from 'fs';
-import { Browser, chromium, Page } from 'playwright-core';
 
 import { defaultHandler, TestServer } from '../support/server';
 import { bundleBrowserPage } from './bundle';
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+import { BrowserPage, chromiumEngine, missingExecutables } from './engines';
+import { pageHandler } from './scenarios';
 const SPAN_STATUS_ERROR = 2;
 
 interface Outcome {
@@ -36,38 +34,30 @@ describe('axios 0.x in a real browser (headless Chromium): the xhr adapter, thro
   this.timeout(60000);
 
   let server: TestServer;
-  let browser: Browser;
-  let page: Page;
+  let page: BrowserPage;
   let caseNumber = 0;
 
   before(async () => {
-    assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`);
+    const missing = missingExecutables(chromiumEngine);
+    assert.deepStrictEqual(missing, [], `${chromiumEngine.name} needs ${missing.join(', ')}`);
     const bundle = await bundlePage();
-    server = await TestServer.start((req, res, body) => {
-      if (req.url === '/') {
-        res.setHeader('content-type', 'text/html; charset=utf-8');
-        res.end('<!doctype html><title>axios 0.x in a browser</title><script src="/bundle.js"></script>');
-      } else if (req.url === '/bundle.js') {
-        res.setHeader('content-type', 'text/javascript; charset=utf-8');
-        res.end(bundle);
-      } else if (req.url?.startsWith('/hang')) {
+    server = await TestServer.start(
+      pageHandler(bundle, (req, res, body) => {
         // Never answered: the tests cancel it.
-      } else defaultHandler(req, res, body);
-    });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
-    page = await browser.newPage();
-    await page.goto(server.url('/'));
-    await page.waitForFunction(() => (globalThis as { otel0xReady?: boolean }).otel0xReady === true);
+        if (!req.url?.startsWith('/hang')) defaultHandler(req, res, body);
+      })
+    );
+    page = await chromiumEngine.open(server.url('/'));
   });
 
   after(async () => {
-    await browser?.close();
+    await page?.close();
     await server?.close();
   });
 
-  const reset = (config: Record<string, unknown> = {}) => page.evaluate((config) => (globalThis as any).otel0x.reset(config), config);
+  const reset = (config: Record<string, unknown> = {}) => page.call('reset', config);
   const request = (options: Record<string, unknown>): Promise<Outcome> =>
-    page.evaluate((options) => (globalThis as any).otel0x.request(options), options);
+    page.call<Outcome>('request', options);
   const newPath = (route = '/echo') => `${route}?case=${(caseNumber += 1)}`;
   const sentTo = (requestPath: string) => server.received.filter((entry) => entry.path === requestPath);
 
@@ -78,7 +68,7 @@ describe('axios 0.x in a real browser (headless Chromium): the xhr adapter, thro
   }
 
   it('the page runs axios 0.35.0, whose default adapter in a browser is the xhr adapter', async () => {
-    const facts = await page.evaluate(() => ({ version: (globalThis as any).otel0x.version, adapter: (globalThis as any).otel0x.defaultAdapter }));
+    const facts = await page.call<{ version: string; adapter: string }>('pageFacts');
     assert.deepStrictEqual(facts, { version: '0.35.0', adapter: 'xhrAdapter' });
   });
 
@@ -144,7 +134,7 @@ describe('axios 0.x in a real browser (headless Chromium): the xhr adapter, thro
   }
 
   it('disable(): no span and no traceparent; enable(): both again', async () => {
-    await page.evaluate(() => (globalThis as any).otel0x.disable());
+    await page.call('disable');
     const offPath = newPath();
     assert.deepStrictEqual((await request({ url: offPath })).spans, []);
     assert.strictEqual(sentTo(offPath)[0].headers.traceparent, undefined);

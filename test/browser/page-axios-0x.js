@@ -6,7 +6,7 @@
 // The page of test/browser/chromium-axios-0x.test.ts: axios 0.x (installed
 // under the alias axios-0.35.0), bundled for the browser, where its default
 // adapter is the xhr adapter, handed over with manuallyInstrument(). It exposes
-// what the tests drive on `window.otel0x`.
+// what the tests drive on `window.otel`.
 
 import axios from 'axios-0.35.0';
 import { context, propagation, trace } from '@opentelemetry/api';
@@ -65,11 +65,17 @@ function reset(config = {}) {
   instrumentation.enable();
 }
 
-window.otel0x = {
-  version: axios.VERSION,
-  defaultAdapter: axios.defaults.adapter.name,
-  request,
-  reset,
-  disable: () => instrumentation.disable(),
+// As test/browser/page.js: driven through test/browser/engines.ts, every call gives back JSON text.
+window.otel = {
+  pageFacts: () => JSON.stringify({ version: axios.VERSION, adapter: axios.defaults.adapter.name }),
+  request: async (options) => JSON.stringify(await request(options)),
+  reset: (config) => {
+    reset(config);
+    return 'null';
+  },
+  disable: () => {
+    instrumentation.disable();
+    return 'null';
+  },
 };
-window.otel0xReady = true;
+window.otelReady = true;

@@ -7,3 +7,4 @@ export { checkEsmSetup, environmentVariable } from './environment';
 export { copyText, decodeBytes } from './text';
 export { absoluteRequestUrl, tracePropagationFilter, transportDecodedBody, transportRecordsDuration } from './requests';
 export { takeZeroCodeInstrumentation } from './zero-code-slot';
+export { finishNetworkTimings, startNetworkTimings, unwatchNetworkTimings, watchNetworkTimings } from './timings';

@@ -11,3 +11,4 @@ export { copyText, decodeBytes } from './text';
 export { absoluteRequestUrl, tracePropagationFilter, transportDecodedBody } from './requests';
 export { transportRecordsDuration } from './transport-metrics';
 export { takeZeroCodeInstrumentation } from './zero-code-slot';
+export { finishNetworkTimings, startNetworkTimings, unwatchNetworkTimings, watchNetworkTimings } from './timings';

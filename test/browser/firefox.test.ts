@@ -1,0 +1,11 @@
+/*
+ * Copyright The opentelemetry-instrumentation-axios authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+// The browser scenarios (test/browser/scenarios.ts) in Firefox (test/browser/engines.ts says how it is driven).
+
+import { firefoxEngine } from './engines';
+import { describeInBrowser } from './scenarios';
+
+describeInBrowser(firefoxEngine);
