@@ -31,7 +31,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { getRuntime, npm, packTarball, printTable, run } = require('./support/runtimes');
+const { getRuntime, npm, packTarball, printTable, run, runCounted } = require('./support/runtimes');
 
 const APP_SCRIPT = path.join(__dirname, 'install-matrix', 'app.js');
 const PNPM = 'pnpm@12.23.0';
@@ -292,8 +292,4 @@ async function main() {
   process.exitCode = failed === 0 ? 0 : 1;
 }
 
-main().catch((error) => {
-  console.error(error);
-  console.log('0 passed, 1 failed');
-  process.exitCode = 1;
-});
+runCounted(main);

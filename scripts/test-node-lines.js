@@ -45,7 +45,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { prepareOtel3Tree } = require('./support/otel3');
-const { REPO, getRuntime, printTable, run } = require('./support/runtimes');
+const { REPO, finishCounted, getRuntime, printTable, run, runCounted } = require('./support/runtimes');
 
 /** The test files (under build/test/) that run where FAST_PLAN says `fast`. */
 const FAST_FILES = [
@@ -186,13 +186,7 @@ async function main() {
 
   printTable(['Node', 'OTel JS', 'run', 'result'], rows);
   fs.rmSync(tmp, { recursive: true, force: true });
-  console.log(`\nTotal ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exitCode = failed === 0 ? 0 : 1;
+  finishCounted(passed, failed, { started });
 }
 
-main().catch((error) => {
-  console.error(error);
-  console.log('0 passed, 1 failed');
-  process.exitCode = 1;
-});
+runCounted(main);

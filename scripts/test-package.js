@@ -25,7 +25,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { REPO, run, npm, packTarball } = require('./support/runtimes');
+const { REPO, finishCounted, npm, packTarball, run, runCounted } = require('./support/runtimes');
 
 const PACKAGE = require(path.join(REPO, 'package.json'));
 const BIN = path.join(REPO, 'node_modules', '.bin');
@@ -189,14 +189,7 @@ async function main() {
   }
   const passed = results.filter((result) => result.passed).length;
   const failed = results.length - passed;
-  if (failed === 0 && !process.env.KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
-  else console.log(`kept: ${tmp}`);
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exitCode = failed === 0 ? 0 : 1;
+  finishCounted(passed, failed, { tmp });
 }
 
-main().catch((error) => {
-  console.error(error);
-  console.log('0 passed, 1 failed');
-  process.exitCode = 1;
-});
+runCounted(main);

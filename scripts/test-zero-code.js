@@ -24,7 +24,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { REPO, getRuntime, nodeVersion, run, npm, packTarball, printTable } = require('./support/runtimes');
+const { REPO, finishCounted, getRuntime, nodeVersion, npm, packTarball, printTable, run, runCounted } = require('./support/runtimes');
 
 const TEST_FILE = path.join(REPO, 'build', 'test', 'zero-code.test.js');
 
@@ -152,15 +152,7 @@ async function main() {
   }
 
   printTable(['Node', 'SDK line', 'result'], rows);
-  if (failed === 0 && !process.env.KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
-  else console.log(`\nWork dir kept for inspection: ${tmp}`);
-  console.log(`\nTotal ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exitCode = failed === 0 ? 0 : 1;
+  finishCounted(passed, failed, { tmp, started });
 }
 
-main().catch((error) => {
-  console.error(error);
-  console.log('0 passed, 1 failed');
-  process.exitCode = 1;
-});
+runCounted(main);

@@ -294,4 +294,28 @@ function printTable(header, rows) {
   for (const cells of rows) console.log(format(cells));
 }
 
-module.exports = { RUNTIMES, REPO, CACHE_ROOT, isGitIgnored, getRuntime, runtimeVersion, nodeVersion, run, npm, packTarball, printTable };
+/**
+ * The end of a script whose last line CI reads: `N passed, N failed`, and the
+ * exit code. A work dir is removed after a passing run and kept after a
+ * failing one (or always, with KEEP_TMP=1).
+ */
+function finishCounted(passed, failed, { tmp, started } = {}) {
+  if (tmp) {
+    if (failed === 0 && !process.env.KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
+    else console.log(`\nWork dir kept for inspection: ${tmp}`);
+  }
+  if (started) console.log(`\nTotal ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed === 0 ? 0 : 1;
+}
+
+/** Runs a counted script's main(): a crash is one failure, in the line CI reads. */
+function runCounted(main) {
+  main().catch((error) => {
+    console.error(error);
+    console.log('0 passed, 1 failed');
+    process.exitCode = 1;
+  });
+}
+
+module.exports = { finishCounted, runCounted, RUNTIMES, REPO, CACHE_ROOT, isGitIgnored, getRuntime, runtimeVersion, nodeVersion, run, npm, packTarball, printTable };
