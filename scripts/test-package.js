@@ -146,7 +146,8 @@ async function checkConsumerTypes(tarball, tmp) {
   fs.writeFileSync(path.join(consumer, 'package.json'), '{ "private": true }\n');
   const install = await npm(
     process.execPath,
-    ['install', '--no-audit', '--no-fund', tarball, `@opentelemetry/api@${PACKAGE.peerDependencies['@opentelemetry/api']}`, 'axios@^1', '@types/node@^20'],
+    // The base package is an optional peer: an app with no SDK package bringing it installs it, as here (the 2.x line, for Node 20).
+    ['install', '--no-audit', '--no-fund', tarball, '@opentelemetry/api@~1.9.0', '@opentelemetry/instrumentation@~0.223.0', 'axios@^1', '@types/node@^20'],
     consumer
   );
   record('the tarball installs into a scratch project with plain npm install', install.code === 0, install.output);

@@ -1,0 +1,2 @@
+// The zero-code entry point registers the instrumentation when loaded; it exports nothing.
+export {};
