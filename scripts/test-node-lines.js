@@ -45,7 +45,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { prepareOtel3Tree } = require('./support/otel3');
-const { REPO, finishCounted, getRuntime, printTable, run, runCounted } = require('./support/runtimes');
+const { REPO, buildSuite, finishCounted, getRuntime, mochaCount, printTable, run, runCounted } = require('./support/runtimes');
 
 /** The test files (under build/test/) that run where FAST_PLAN says `fast`. */
 const FAST_FILES = [
@@ -89,20 +89,6 @@ function mochaConfig(scope, tmp, root) {
   return file;
 }
 
-function count(output, word) {
-  const matches = [...output.matchAll(new RegExp(`^ +(\\d+) ${word}\\b`, 'gm'))];
-  return matches.length > 0 ? Number(matches[matches.length - 1][1]) : 0;
-}
-
-async function build() {
-  const tsc = path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
-  for (const project of ['tsconfig.json', 'tsconfig.test.json']) {
-    const result = await run(process.execPath, [tsc, '-p', project], { cwd: REPO });
-    if (result.code !== 0) return { ok: false, output: result.output };
-  }
-  return { ok: true, output: '' };
-}
-
 async function main() {
   const started = Date.now();
   const args = parseArgs(process.argv.slice(2));
@@ -113,7 +99,7 @@ async function main() {
 
   console.log(`test:node-lines: the mocha suite on ${args.lines.join(', ')} (this Node: ${process.version})`);
   const [built, ...runtimes] = await Promise.all([
-    args.build ? build() : Promise.resolve({ ok: fs.existsSync(path.join(REPO, 'build', 'test')), output: 'no build/test: run npm test first' }),
+    args.build ? buildSuite() : Promise.resolve({ ok: fs.existsSync(path.join(REPO, 'build', 'test')), output: 'no build/test: run npm test first' }),
     ...args.lines.map((line) => getRuntime(line, tmp)),
   ]);
   if (!built.ok) {
@@ -163,8 +149,8 @@ async function main() {
     for (const [what, commandArgs] of runs) {
       const result = await run(runtime.bin, commandArgs, { cwd: root, env });
       process.stdout.write(result.output.replace(/^/gm, '  '));
-      let runPassed = count(result.output, 'passing');
-      let runFailed = count(result.output, 'failing');
+      let runPassed = mochaCount(result.output, 'passing');
+      let runFailed = mochaCount(result.output, 'failing');
       const examples = /^(\d+) of (\d+) examples succeeded/m.exec(result.output);
       if (examples) {
         runPassed = Number(examples[1]);
@@ -178,7 +164,7 @@ async function main() {
         otel,
         what === 'suite' ? scope : what,
         `${runFailed === 0 ? 'PASS' : 'FAIL'} ${runPassed} passing, ${runFailed} failing` +
-          (what === 'examples' ? '' : `, ${count(result.output, 'pending')} pending`) +
+          (what === 'examples' ? '' : `, ${mochaCount(result.output, 'pending')} pending`) +
           `, ${result.seconds.toFixed(0)} s`,
       ]);
     }

@@ -24,7 +24,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { REPO, finishCounted, getRuntime, nodeVersion, npm, packTarball, printTable, run, runCounted } = require('./support/runtimes');
+const { REPO, buildSuite, finishCounted, getRuntime, mochaCount, nodeVersion, npm, packTarball, printTable, run, runCounted } = require('./support/runtimes');
 
 const TEST_FILE = path.join(REPO, 'build', 'test', 'zero-code.test.js');
 
@@ -53,15 +53,6 @@ const APPS = [
     },
   },
 ];
-
-async function build() {
-  const tsc = path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
-  for (const project of ['tsconfig.json', 'tsconfig.test.json']) {
-    const result = await run(process.execPath, [tsc, '-p', project], { cwd: REPO });
-    if (result.code !== 0) return { ok: false, output: result.output };
-  }
-  return { ok: true, output: '' };
-}
 
 async function installApp(app, nodeBin, tarball, tmp) {
   const dir = path.join(tmp, app.id);
@@ -93,11 +84,6 @@ function installedVersions(lsJson) {
     .join(', ');
 }
 
-function count(output, word) {
-  const matches = [...output.matchAll(new RegExp(`^ +(\\d+) ${word}\\b`, 'gm'))];
-  return matches.length > 0 ? Number(matches[matches.length - 1][1]) : 0;
-}
-
 async function runTests(app, nodeBin, dir) {
   const env = { ...process.env, ZERO_CODE_APP_DIR: dir, ZERO_CODE_NODE: nodeBin, ZERO_CODE_SHOW_SPANS: '1' };
   delete env.NODE_V8_COVERAGE;
@@ -115,7 +101,7 @@ async function main() {
   let failed = 0;
 
   const [built, pack, node24] = await Promise.all([
-    noBuild ? { ok: fs.existsSync(TEST_FILE), output: `no ${TEST_FILE}: run npm test first` } : build(),
+    noBuild ? { ok: fs.existsSync(TEST_FILE), output: `no ${TEST_FILE}: run npm test first` } : buildSuite(),
     packTarball(tmp),
     getRuntime('node24', tmp),
   ]);
@@ -143,8 +129,8 @@ async function main() {
     console.log(`\n${app.label} on Node ${nodeLabel}: ${versions} (installed in ${install.seconds.toFixed(0)} s)`);
     const result = await runTests(app, nodeBin, dir);
     process.stdout.write(result.output.replace(/^/gm, '  '));
-    const appPassed = count(result.output, 'passing');
-    let appFailed = count(result.output, 'failing');
+    const appPassed = mochaCount(result.output, 'passing');
+    let appFailed = mochaCount(result.output, 'failing');
     if (result.code !== 0 && appFailed === 0) appFailed = 1;
     passed += appPassed;
     failed += appFailed;

@@ -294,6 +294,22 @@ function printTable(header, rows) {
   for (const cells of rows) console.log(format(cells));
 }
 
+/** Compiles lib/ and the tests (build/), as `npm test` does, for suites run with another Node. */
+async function buildSuite() {
+  const tsc = path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
+  for (const project of ['tsconfig.json', 'tsconfig.test.json']) {
+    const result = await run(process.execPath, [tsc, '-p', project], { cwd: REPO });
+    if (result.code !== 0) return { ok: false, output: result.output };
+  }
+  return { ok: true, output: '' };
+}
+
+/** The last count of mocha's summary line `N <word>` (passing, failing, pending) in its output. */
+function mochaCount(output, word) {
+  const matches = [...output.matchAll(new RegExp(`^ +(\\d+) ${word}\\b`, 'gm'))];
+  return matches.length > 0 ? Number(matches[matches.length - 1][1]) : 0;
+}
+
 /**
  * The end of a script whose last line CI reads: `N passed, N failed`, and the
  * exit code. A work dir is removed after a passing run and kept after a
@@ -318,4 +334,4 @@ function runCounted(main) {
   });
 }
 
-module.exports = { finishCounted, runCounted, RUNTIMES, REPO, CACHE_ROOT, isGitIgnored, getRuntime, runtimeVersion, nodeVersion, run, npm, packTarball, printTable };
+module.exports = { buildSuite, mochaCount, finishCounted, runCounted, RUNTIMES, REPO, CACHE_ROOT, isGitIgnored, getRuntime, runtimeVersion, nodeVersion, run, npm, packTarball, printTable };
