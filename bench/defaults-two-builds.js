@@ -12,7 +12,6 @@
 // Prints one JSON line per figure and a summary.
 
 const { spawn } = require('child_process');
-const os = require('os');
 const path = require('path');
 
 const { countInstructions } = require('./instructions');
@@ -29,8 +28,8 @@ const toggles = Number(args.toggles ?? 2);
 const SMALL = 256;
 const CONCURRENCY = 16;
 
-const canPin = os.cpus().length >= 2;
-const pinned = (core, command, commandArgs) => (canPin ? ['taskset', ['-c', String(core), command, ...commandArgs]] : [command, commandArgs]);
+// The bench's own server start and core pinning (taskset, where there is a second core and taskset exists).
+const { pinned, startServer } = require('./run');
 
 function run(command, commandArgs, env) {
   return new Promise((resolve, reject) => {
@@ -38,15 +37,6 @@ function run(command, commandArgs, env) {
     let output = '';
     child.stdout.on('data', (data) => (output += data));
     child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${commandArgs.join(' ')} exited ${code}`))));
-  });
-}
-
-function startServer() {
-  const [command, commandArgs] = pinned(0, process.execPath, [path.join(__dirname, 'server.js')]);
-  const server = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    server.stdout.once('data', (data) => resolve({ server, port: Number(String(data).trim()) }));
-    server.once('error', reject);
   });
 }
 

@@ -517,4 +517,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { buildReport, writeResults };
+module.exports = { buildReport, writeResults, pinned, startServer };
