@@ -7,7 +7,6 @@ import {
   Attributes,
   Context,
   context,
-  createContextKey,
   diag,
   isSpanContextValid,
   Span,
@@ -38,13 +37,8 @@ import {
   AxiosModule,
   AxiosPrototype,
   findAxiosModule,
-  httpAdapterOf,
-  RedirectedRequest,
-  RedirectOptions,
-  RedirectResponse,
   RequestMethod,
   requestMethodName,
-  sendEachHopThrough,
 } from './axios-internals';
 import {
   BodyAttributeNames,
@@ -59,14 +53,17 @@ import { ResolvedCapture, resolveConfig } from './config';
 import { captureRequestHeaders, captureResponseHeaders, readHeader, sentHeadersSource } from './headers';
 import { jsonBodyAttribute, logfireJsonSchema } from './logfire';
 import { ClientMetrics, collectMetricAttributes } from './metrics';
-import { NETWORK_TIMINGS_KEY, NetworkTimings, SettledRequest } from './network-timings';
+import { NetworkTimings, SettledRequest } from './network-timings';
 import {
   absoluteRequestUrl,
   checkEsmSetup,
   finishNetworkTimings,
+  isHttpAdapter,
+  restoreBeforeRedirect,
   startNetworkTimings,
   takeZeroCodeInstrumentation,
   transportDecodedBody,
+  traceRedirectHops,
   transportRecordsDuration,
   unwatchNetworkTimings,
   watchNetworkTimings,
@@ -75,23 +72,19 @@ import { ATTR_HTTP_REQUEST_BODY_SIZE, ATTR_LOGFIRE_JSON_SCHEMA } from './semconv
 import {
   applyFailure,
   applyResponse,
-  NormalisedMethod,
   normaliseMethod,
   requestAttributes,
+  ResponseLike,
   spanName,
 } from './span-attributes';
 import type { AxiosInstrumentationConfig } from './types';
 import { AdapterHeaders, InjectedHeader, injectTraceHeaders, restoreHeaders } from './trace-headers';
 import type { ScrubbedNote } from './scrubbing';
+import { SUPPRESS_TRACING_KEY, transportContext } from './transport-context';
 import { RequestUrl, requestUrlString } from './url';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
 export const SUPPORTED_AXIOS_VERSIONS = [AXIOS_0X_VERSIONS, AXIOS_1X_VERSIONS];
-
-// `suppressTracing()` of @opentelemetry/core sets this key. Context keys are
-// `Symbol.for(description)`, so this is the same key without a dependency on
-// core, whose 2.x and 3.x lines require different versions of the API.
-const SUPPRESS_TRACING_KEY = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
 
 /**
  * Each traced adapter carries the request it traces. axios hands the config
@@ -108,8 +101,6 @@ type TracedAdapter = ((config: InternalAxiosRequestConfig) => Promise<AxiosRespo
 function tracedRequestOf(adapter: unknown): RequestState | undefined {
   return typeof adapter === 'function' && TRACED_REQUEST in adapter ? (adapter as TracedAdapter)[TRACED_REQUEST] : undefined;
 }
-
-type BeforeRedirect = (this: unknown, options: RedirectOptions, response?: RedirectResponse, request?: RedirectedRequest) => void;
 
 /**
  * One axios call on its way from the application to the server and back.
@@ -174,16 +165,6 @@ class RequestState {
     readonly options: AxiosInstrumentationConfig,
     readonly capture: ResolvedCapture
   ) {}
-}
-
-/**
- * The context a request is sent in: it carries the request's state, where the
- * platform finds the attempt's network timings; lower-level HTTP
- * instrumentations suppressed unless their spans are kept.
- */
-function transportContext(requestContext: Context, state: RequestState): Context {
-  const withTimings = requestContext.setValue(NETWORK_TIMINGS_KEY, state);
-  return state.options.keepTransportSpans ? withTimings : withTimings.setValue(SUPPRESS_TRACING_KEY, true);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -483,15 +464,9 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       state.span?.end();
     }
     if (!transportContext) return adapter(config);
-    state.viaHttpAdapter = adapter === httpAdapterOf(axiosModule);
+    state.viaHttpAdapter = isHttpAdapter(axiosModule, adapter);
     // Only the http adapter shows us its redirects (fetch and xhr follow them out of sight).
-    if (config.maxRedirects !== 0 && state.viaHttpAdapter) {
-      try {
-        this._traceRedirects(state, config);
-      } catch (error) {
-        this._ourFailure('tracing redirects', error);
-      }
-    }
+    if (state.viaHttpAdapter) traceRedirectHops(this, state, config);
 
     let transport: Promise<AxiosResponse>;
     try {
@@ -520,11 +495,9 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   /** Starts the span, injects the trace headers, captures the request; returns the context to send in. */
   private _beforeSend(state: RequestState, config: InternalAxiosRequestConfig): Context {
     const span = this._startSpan(state, config, config, undefined);
-    state.attemptsSent += 1;
     state.config = config;
     const { capture, options } = state;
-    this._startNetworkTimings(state, span);
-    const requestContext = trace.setSpan(state.parentContext, span);
+    const requestContext = this._followAttempt(state, span);
     try {
       if (capture.propagatesTo(state.requestHref)) {
         state.injectedHeaders = injectTraceHeaders(requestContext, config.headers as unknown as AdapterHeaders);
@@ -542,81 +515,6 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const { requestHook } = options;
     if (requestHook) this._runHook('requestHook', () => requestHook(span, { config, url: state.urlFull }));
     return transportContext(requestContext, state);
-  }
-
-  /**
-   * follow-redirects (the http adapter's transport) calls `beforeRedirect`
-   * before each hop, with that hop's options: each hop gets a span of its own.
-   * The application's own `beforeRedirect` runs before the next hop's span
-   * starts: if it throws, no further hop is sent, and the request fails on the
-   * hop whose redirect it refused.
-   */
-  private _traceRedirects(state: RequestState, config: InternalAxiosRequestConfig): void {
-    const appBeforeRedirect = config.beforeRedirect as BeforeRedirect | undefined;
-    const instrumentation = this;
-    const tracedBeforeRedirect: BeforeRedirect = function (options, response, request) {
-      instrumentation._onRedirectAnswered(state, options, response, request);
-      if (typeof appBeforeRedirect === 'function') appBeforeRedirect.apply(this, arguments as unknown as Parameters<BeforeRedirect>);
-      instrumentation._onRedirected(state, options);
-    };
-    config.beforeRedirect = tracedBeforeRedirect as InternalAxiosRequestConfig['beforeRedirect'];
-    state.appBeforeRedirect = appBeforeRedirect;
-    state.redirectsTraced = true;
-  }
-
-  /** The config axios hands back must carry the application's `beforeRedirect`, not this request's. */
-  private _restoreBeforeRedirect(state: RequestState, config: InternalAxiosRequestConfig): void {
-    try {
-      if (state.appBeforeRedirect === undefined) delete config.beforeRedirect;
-      else config.beforeRedirect = state.appBeforeRedirect as InternalAxiosRequestConfig['beforeRedirect'];
-    } catch (error) {
-      this._diag.error("failed while giving back the application's beforeRedirect", error);
-    }
-  }
-
-  /** A hop was answered with a redirect: record the answer on its span. */
-  private _onRedirectAnswered(
-    state: RequestState,
-    options: RedirectOptions,
-    response: RedirectResponse | undefined,
-    request: RedirectedRequest | undefined
-  ): void {
-    const span = state.span as Span;
-    try {
-      // The hop's exchange is over: follow-redirects discards the 3xx body unread.
-      if (state.timings) state.timings.responseEnd = performance.now();
-      // Older axios passes no request details: what is left of the hop's headers is in the options.
-      const sentHeaders = request?.headers ?? options.headers;
-      const userAgent = readHeader(sentHeaders, 'user-agent');
-      if (userAgent !== undefined) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, userAgent);
-      if (response) {
-        collectMetricAttributes(applyResponse(span, { status: response.statusCode }), state.metricAttributes as Attributes);
-      }
-      if (span.isRecording()) this._captureHeaders(state, span, sentHeaders, response?.headers);
-    } catch (error) {
-      this._ourFailure('recording a redirect', error);
-    }
-  }
-
-  /** The redirect is followed: end the hop's span, start the next hop's and send that hop in its context. */
-  private _onRedirected(state: RequestState, options: RedirectOptions): void {
-    // The hop went out through the http adapter's transport.
-    this._endRequest(state, state.span as Span, undefined, undefined, options);
-    try {
-      const href = typeof options.href === 'string' ? options.href : undefined;
-      const span = this._openSpan(state, normaliseMethod(options.method), href, performance.now());
-      state.attemptsSent += 1;
-      const hopContext = trace.setSpan(state.parentContext, span);
-      this._startNetworkTimings(state, span);
-      if (options.headers && typeof options.headers === 'object' && state.capture.propagatesTo(href)) {
-        injectTraceHeaders(hopContext, options.headers as AdapterHeaders);
-      }
-      state.hopContext = transportContext(hopContext, state);
-      sendEachHopThrough(options, (send) => context.with(state.hopContext as Context, send));
-    } catch (error) {
-      // The hop goes out untraced; the ended span stays the request's, and is not ended again.
-      this._ourFailure('starting the span of a redirect hop', error);
-    }
   }
 
   /** The server answered, or the transport failed: record the outcome and end the span. */
@@ -638,9 +536,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
 
     try {
       const sentHeaders = sentHeadersSource(sentRequest, config.headers);
-      const userAgent = readHeader(sentHeaders, 'user-agent');
-      if (userAgent !== undefined) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, userAgent);
-      if (answer) collectMetricAttributes(applyResponse(span, answer), metricAttributes);
+      this._recordAnswer(state, span, sentHeaders, answer, answer?.headers);
       if (error !== undefined) {
         collectMetricAttributes(applyFailure(span, error, capture.queryRedaction, config.signal), metricAttributes);
       }
@@ -656,7 +552,6 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
         responseBodySize = answerBody && (declaredResponseBodySize ?? byteLength(answerBody.data));
       }
       if (span.isRecording()) {
-        this._captureHeaders(state, span, sentHeaders, answer?.headers);
         if (capture.requestBody && sentBodySize !== undefined) span.setAttribute(ATTR_HTTP_REQUEST_BODY_SIZE, sentBodySize);
         if (capture.responseBody && answerBody && answerBody.status >= capture.responseBodyMinStatus) {
           const decodedByFetch = transportDecodedBody(answerBody.request);
@@ -681,7 +576,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
         this._ourFailure('restoring the trace headers', failure);
       }
     }
-    if (state.redirectsTraced) this._restoreBeforeRedirect(state, config);
+    restoreBeforeRedirect(this, state, config);
     this._endRequest(state, span, requestBodySize, responseBodySize, sentRequest, {
       answered: answer !== undefined,
       bodySizeKnown: responseBodySizeKnown,
@@ -723,7 +618,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     finalConfig: InternalAxiosRequestConfig | undefined,
     defaults: AxiosInstanceLike['defaults']
   ): Span {
-    const method = normaliseMethod(finalConfig ? finalConfig.method : (urlConfig.method ?? defaults?.method));
+    const method = finalConfig ? finalConfig.method : (urlConfig.method ?? defaults?.method);
     const { getUri } = state.axiosModule.Axios.prototype;
     const href = absoluteRequestUrl(requestUrlString(getUri, urlConfig, defaults, state.capture.urls));
     return this._openSpan(state, method, href);
@@ -734,7 +629,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
    * context; it becomes `state.span` only once it has started, so a failure
    * leaves the state describing the attempt before.
    */
-  private _openSpan(state: RequestState, method: NormalisedMethod, href: string | undefined, startTime = state.startTime): Span {
+  _openSpan(state: RequestState, requestedMethod: unknown, href: string | undefined, startTime = state.startTime): Span {
+    const method = normaliseMethod(requestedMethod);
     const url = href === undefined ? undefined : state.capture.urls.describe(href);
     // Address attributes are read before urlFilter, which may change the URL it gets.
     const attributes = requestAttributes(method, url);
@@ -758,14 +654,29 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     return span;
   }
 
-  /** Follows the network phases of the attempt handed to the transport now (of a recording span only). */
-  private _startNetworkTimings(state: RequestState, span: Span): void {
-    if (!span.isRecording()) return;
-    try {
-      state.timings = startNetworkTimings(state.requestHref, !state.options.ignoreNetworkEvents);
-    } catch (error) {
-      this._ourFailure('starting to follow the network timings', error);
+  /**
+   * Counts the attempt whose span just opened (the request, or a redirect hop)
+   * and follows its network phases (of a recording span only); returns the
+   * context it is sent in, before the transport's part is added.
+   */
+  _followAttempt(state: RequestState, span: Span): Context {
+    state.attemptsSent += 1;
+    if (span.isRecording()) {
+      try {
+        state.timings = startNetworkTimings(state.requestHref, !state.options.ignoreNetworkEvents);
+      } catch (error) {
+        this._ourFailure('starting to follow the network timings', error);
+      }
     }
+    return trace.setSpan(state.parentContext, span);
+  }
+
+  /** What an answer (the response, or a redirect) tells of its attempt: the user agent sent, the status, the headers. */
+  _recordAnswer(state: RequestState, span: Span, sentHeaders: unknown, answer: ResponseLike | undefined, responseHeaders: unknown): void {
+    const userAgent = readHeader(sentHeaders, 'user-agent');
+    if (userAgent !== undefined) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, userAgent);
+    if (answer) collectMetricAttributes(applyResponse(span, answer), state.metricAttributes as Attributes);
+    if (span.isRecording()) this._captureHeaders(state, span, sentHeaders, responseHeaders);
   }
 
   /**
@@ -779,7 +690,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
    * A span whose network phases are followed is ended, with this end time,
    * once they are recorded: in a browser the timing entry may come later.
    */
-  private _endRequest(
+  _endRequest(
     state: RequestState,
     span: Span,
     requestBodySize: number | undefined,
@@ -973,7 +884,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
    * not a guard taking a closure: a closure per step costs an allocation or two
    * on every request.)
    */
-  private _ourFailure(what: string, error: unknown): void {
+  _ourFailure(what: string, error: unknown): void {
     this._diag.error(`failed while ${what}`, error);
   }
 }

@@ -62,7 +62,7 @@ export function requestAttributes(method: NormalisedMethod, url: RequestUrl | un
   return attributes;
 }
 
-interface ResponseLike {
+export interface ResponseLike {
   status?: unknown;
   request?: { res?: { httpVersion?: unknown }; session?: unknown; sentHeaders?: unknown };
 }

@@ -10,5 +10,6 @@ export { checkEsmSetup, environmentVariable } from './environment';
 export { copyText, decodeBytes } from './text';
 export { absoluteRequestUrl, tracePropagationFilter, transportDecodedBody } from './requests';
 export { transportRecordsDuration } from './transport-metrics';
+export { isHttpAdapter, restoreBeforeRedirect, traceRedirectHops } from './redirects';
 export { takeZeroCodeInstrumentation } from './zero-code-slot';
 export { finishNetworkTimings, startNetworkTimings, unwatchNetworkTimings, watchNetworkTimings } from './timings';
