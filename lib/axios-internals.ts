@@ -5,7 +5,6 @@
 
 import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 
-import type { GetUri } from './url';
 
 // The parts of axios that the patch touches, typed structurally: `_request` is
 // not in axios' declarations, and nothing here may depend on axios at run time.
@@ -18,6 +17,9 @@ import type { GetUri } from './url';
 //   and dispatchRequest calls `config.adapter || defaults.adapter`. Its
 //   default export is `bind(Axios.prototype.request)`, made when lib/axios.js
 //   runs: only a patch of lib/core/Axios.js, made before that, reaches it.
+
+/** axios' own `Axios.prototype.getUri`. */
+export type GetUri = (this: { defaults: object }, config: object) => string;
 
 export type AxiosAdapterFunction = (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>;
 
@@ -50,6 +52,7 @@ export interface AxiosModule {
 export const AXIOS_0X_CORE_FILE = 'axios/lib/core/Axios.js';
 export const AXIOS_0X_VERSIONS = '>=0.21.4 <1';
 export const AXIOS_1X_VERSIONS = '>=1.5.0 <2';
+export const SUPPORTED_AXIOS_VERSIONS = [AXIOS_0X_VERSIONS, AXIOS_1X_VERSIONS];
 
 /** The adapter that will send a request whose config chose `chosenAdapter`, as axios itself resolves it. */
 export function adapterFor(axiosModule: AxiosModule, chosenAdapter: unknown, config: InternalAxiosRequestConfig): AxiosAdapterFunction {

@@ -13,13 +13,7 @@ import {
   SpanKind,
   trace,
 } from '@opentelemetry/api';
-import {
-  InstrumentationBase,
-  InstrumentationNodeModuleDefinition,
-  InstrumentationNodeModuleFile,
-  isWrapped,
-  safeExecuteInTheMiddle,
-} from '@opentelemetry/instrumentation';
+import { InstrumentationBase, isWrapped, safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
 import {
   ATTR_HTTP_REQUEST_RESEND_COUNT,
   ATTR_URL_FULL,
@@ -29,10 +23,6 @@ import type { AxiosRequestConfig, AxiosResponse, InternalAxiosRequestConfig } fr
 
 import {
   adapterFor,
-  AXIOS_0X_CORE_FILE,
-  AXIOS_0X_VERSIONS,
-  AXIOS_1X_VERSIONS,
-  axiosCoreModule,
   AxiosInstanceLike,
   AxiosModule,
   AxiosPrototype,
@@ -56,12 +46,13 @@ import { ClientMetrics, collectMetricAttributes } from './metrics';
 import { NetworkTimings, SettledRequest } from './network-timings';
 import {
   absoluteRequestUrl,
+  axiosModuleHooks,
   checkEsmSetup,
   finishNetworkTimings,
   isHttpAdapter,
   restoreBeforeRedirect,
   startNetworkTimings,
-  takeZeroCodeInstrumentation,
+  takeOverFromZeroCode,
   transportDecodedBody,
   traceRedirectHops,
   transportRecordsDuration,
@@ -83,8 +74,6 @@ import type { ScrubbedNote } from './scrubbing';
 import { SUPPRESS_TRACING_KEY, transportContext } from './transport-context';
 import { RequestUrl, requestUrlString } from './url';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
-
-export const SUPPORTED_AXIOS_VERSIONS = [AXIOS_0X_VERSIONS, AXIOS_1X_VERSIONS];
 
 /**
  * Each traced adapter carries the request it traces. axios hands the config
@@ -238,7 +227,10 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   // the copies handed to manuallyInstrument() follow the switch too.
   override enable(): void {
     if (typeof super.enable === 'function') super.enable();
-    this._takeOverFromZeroCode();
+    // An instance the application enables takes over from the one the zero-code
+    // entry point started: that one stops, and its axios copies, which no module
+    // hook will show this one again, are patched here.
+    takeOverFromZeroCode(this, (axiosModule) => this._rememberAxiosCopy(axiosModule));
     this._patching = true;
     this._patchAllCopies();
     if (!this._checkedEsmSetup) {
@@ -291,69 +283,31 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   }
 
   protected init() {
-    return [
-      new InstrumentationNodeModuleDefinition(
-        'axios',
-        SUPPORTED_AXIOS_VERSIONS,
-        (moduleExports) => this._patchAxios(moduleExports),
-        () => this._unpatchAll(),
-        [
-          // Before lib/axios.js binds the default export to `request`.
-          new InstrumentationNodeModuleFile(
-            AXIOS_0X_CORE_FILE,
-            [AXIOS_0X_VERSIONS],
-            (axiosClass) => this._patchAxiosCore(axiosClass),
-            () => this._unpatchAll()
-          ),
-        ]
-      ),
-    ];
+    return axiosModuleHooks(
+      (axiosModule) => this._adoptAxiosCopy(axiosModule),
+      () => this._unpatchAll(),
+      (message) => this._diag.debug(message)
+    );
   }
 
   // ---------------------------------------------------------------- patching
 
   /**
-   * An instance the application enables takes over from the one the zero-code
-   * entry point started (see platform/node/zero-code-slot.ts): that one stops, and
-   * its axios copies, which no module hook will show this one again, are patched here.
+   * Stops this instance for another, returning the axios copies it knew:
+   * called by the successor's platform/node/zero-code-slot.ts, maybe from
+   * another copy of this package, so its name and shape stay.
    */
-  private _takeOverFromZeroCode(): void {
-    const previous = takeZeroCodeInstrumentation(this) as AxiosInstrumentation | undefined;
-    // An older copy of this package has no _handOver: it keeps tracing, this one finds axios patched.
-    if (typeof previous?._handOver !== 'function') return;
-    for (const copy of previous._handOver()) {
-      const axiosModule = findAxiosModule(copy);
-      if (axiosModule) this._rememberAxiosCopy(axiosModule);
-    }
-  }
-
-  /** Stops this instance for another, returning the axios copies it knew. */
-  private _handOver(): unknown[] {
+  _handOver(): unknown[] {
     this.disable();
     return this._knownAxiosCopies ? [...this._knownAxiosCopies.values()] : [];
   }
 
-  private _patchAxios<T>(moduleExports: T): T {
-    const axiosModule = findAxiosModule(moduleExports);
-    if (!axiosModule) {
-      this._diag.debug('axios was loaded but its exports do not look like axios; not patched');
-      return moduleExports;
-    }
+  /** A copy of axios the module hook loaded. */
+  private _adoptAxiosCopy(axiosModule: AxiosModule): void {
     this._rememberAxiosCopy(axiosModule);
     // The base class re-patches only the last module it loaded on enable();
     // walking every known copy also restores the ESM/CJS twin.
     this._patchAllCopies();
-    return moduleExports;
-  }
-
-  /** axios 0.x's lib/core/Axios.js, loaded before its package: patched now, so the default export binds the patched `request`. */
-  private _patchAxiosCore<T>(axiosClass: T): T {
-    const axiosModule = axiosCoreModule(axiosClass);
-    if (axiosModule) {
-      this._rememberAxiosCopy(axiosModule);
-      this._patchAllCopies();
-    }
-    return axiosClass;
   }
 
   private _rememberAxiosCopy(axiosModule: AxiosModule): void {

@@ -7,5 +7,6 @@ export { checkEsmSetup, environmentVariable } from './environment';
 export { copyText, decodeBytes } from './text';
 export { absoluteRequestUrl, tracePropagationFilter, transportDecodedBody, transportRecordsDuration } from './requests';
 export { isHttpAdapter, restoreBeforeRedirect, traceRedirectHops } from './redirects';
-export { takeZeroCodeInstrumentation } from './zero-code-slot';
+export { axiosModuleHooks } from './module-hooks';
+export { takeOverFromZeroCode } from './zero-code-slot';
 export { finishNetworkTimings, startNetworkTimings, unwatchNetworkTimings, watchNetworkTimings } from './timings';

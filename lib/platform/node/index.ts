@@ -11,5 +11,6 @@ export { copyText, decodeBytes } from './text';
 export { absoluteRequestUrl, tracePropagationFilter, transportDecodedBody } from './requests';
 export { transportRecordsDuration } from './transport-metrics';
 export { isHttpAdapter, restoreBeforeRedirect, traceRedirectHops } from './redirects';
-export { takeZeroCodeInstrumentation } from './zero-code-slot';
+export { axiosModuleHooks } from './module-hooks';
+export { takeOverFromZeroCode } from './zero-code-slot';
 export { finishNetworkTimings, startNetworkTimings, unwatchNetworkTimings, watchNetworkTimings } from './timings';
