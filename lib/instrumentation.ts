@@ -40,7 +40,7 @@ import {
 } from './body';
 import { millisToHrTime, wallClockMillisAt } from './clock';
 import { ResolvedCapture, resolveConfig } from './config';
-import { captureRequestHeaders, captureResponseHeaders, readHeader, sentHeadersSource } from './headers';
+import { readHeader, sentHeadersSource } from './headers';
 import { jsonBodyAttribute, logfireJsonSchema } from './logfire';
 import { ClientMetrics, collectMetricAttributes } from './metrics';
 import { NetworkTimings, SettledRequest } from './network-timings';
@@ -155,6 +155,9 @@ class RequestState {
     readonly capture: ResolvedCapture
   ) {}
 }
+
+/** What `_runHook` returns for a callback that threw. */
+const HOOK_THREW = Symbol('the hook threw');
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
@@ -704,19 +707,9 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     if (!urlFilter) return redactedHref;
     // A URL of its own for each call: the filter may change the one it is given and still fail.
     const redacted = new URL(redactedHref);
-    let threw = false;
-    const filtered: unknown = safeExecuteInTheMiddle(
-      () => urlFilter(redacted),
-      (error, result) => {
-        if (error) {
-          threw = true;
-          this._diag.error('urlFilter threw; url.full is the redacted URL', error);
-        } else this._reportRejection('urlFilter', result);
-      },
-      true
-    );
+    const filtered = this._runHook('urlFilter', () => urlFilter(redacted), '; url.full is the redacted URL');
     if (typeof filtered === 'string') return filtered;
-    if (!threw) this._diag.error(`urlFilter returned ${typeof filtered}, not a string; url.full is the redacted URL`);
+    if (filtered !== HOOK_THREW) this._diag.error(`urlFilter returned ${typeof filtered}, not a string; url.full is the redacted URL`);
     return redactedHref;
   }
 
@@ -728,8 +721,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     // The default options capture no headers: nothing to allocate for them.
     if (!request && !response) return;
     const found: ScrubbedNote[] = [];
-    if (request) captureRequestHeaders(span, sentHeaders, capture.requestHeaderCapture, found);
-    if (response) captureResponseHeaders(span, responseHeaders, capture.responseHeaderCapture, found);
+    if (request) capture.requestHeaderCapture.record(span, sentHeaders, found);
+    if (response) capture.responseHeaderCapture.record(span, responseHeaders, found);
     this._recordScrubbed(state, span, found);
   }
 
@@ -798,28 +791,26 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
 
   private _isIgnored(callConfig: AxiosRequestConfig): boolean {
     const { ignoreRequestHook } = this._config;
-    if (!ignoreRequestHook) return false;
-    const ignored = safeExecuteInTheMiddle(
-      () => ignoreRequestHook(callConfig),
-      (error, result) => {
-        if (error) this._diag.error('ignoreRequestHook threw; the request is traced', error);
-        else this._reportRejection('ignoreRequestHook', result);
-      },
-      true
-    );
-    return ignored === true;
+    return ignoreRequestHook !== undefined && this._runHook('ignoreRequestHook', () => ignoreRequestHook(callConfig), '; the request is traced') === true;
   }
 
-  /** Runs a user hook: a throw or a rejected promise is reported, never passed on. */
-  private _runHook(name: string, run: () => unknown): void {
-    safeExecuteInTheMiddle(
+  /**
+   * Runs a user callback: a throw or a rejected promise is reported (a throw
+   * with `whatFollows`), never passed on. Returns what it returned, or HOOK_THREW.
+   */
+  private _runHook(name: string, run: () => unknown, whatFollows = ''): unknown {
+    let threw = false;
+    const result = safeExecuteInTheMiddle(
       run,
-      (error, result) => {
-        if (error) this._diag.error(`${name} threw`, error);
-        else this._reportRejection(name, result);
+      (error, returned) => {
+        if (error) {
+          threw = true;
+          this._diag.error(`${name} threw${whatFollows}`, error);
+        } else this._reportRejection(name, returned);
       },
       true
     );
+    return threw ? HOOK_THREW : result;
   }
 
   /** A callback that returned a promise: its rejection is reported, never left unhandled. */

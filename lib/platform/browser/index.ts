@@ -5,7 +5,14 @@
 
 export { checkEsmSetup, environmentVariable } from './environment';
 export { copyText, decodeBytes } from './text';
-export { absoluteRequestUrl, tracePropagationFilter, transportDecodedBody, transportRecordsDuration } from './requests';
+export {
+  absoluteRequestUrl,
+  nodeRequestHeadersSource,
+  protocolVersionOf,
+  tracePropagationFilter,
+  transportDecodedBody,
+  transportRecordsDuration,
+} from './requests';
 export { isHttpAdapter, restoreBeforeRedirect, traceRedirectHops } from './redirects';
 export { axiosModuleHooks } from './module-hooks';
 export { takeOverFromZeroCode } from './zero-code-slot';

@@ -8,7 +8,13 @@ import './base-package';
 
 export { checkEsmSetup, environmentVariable } from './environment';
 export { copyText, decodeBytes } from './text';
-export { absoluteRequestUrl, tracePropagationFilter, transportDecodedBody } from './requests';
+export {
+  absoluteRequestUrl,
+  nodeRequestHeadersSource,
+  protocolVersionOf,
+  tracePropagationFilter,
+  transportDecodedBody,
+} from './requests';
 export { transportRecordsDuration } from './transport-metrics';
 export { isHttpAdapter, restoreBeforeRedirect, traceRedirectHops } from './redirects';
 export { axiosModuleHooks } from './module-hooks';

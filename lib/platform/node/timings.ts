@@ -7,6 +7,7 @@ import { context, diag, type Span } from '@opentelemetry/api';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
+import { ATTR_NETWORK_PEER_ADDRESS, ATTR_NETWORK_PEER_PORT } from '@opentelemetry/semantic-conventions';
 
 import {
   NETWORK_TIMINGS_KEY,
@@ -15,6 +16,7 @@ import {
   recordNetworkTimings,
   SettledRequest,
 } from '../../network-timings';
+import { ATTR_AXIOS_CONNECTION_PROXY, ATTR_AXIOS_CONNECTION_REUSED } from '../../semconv';
 
 // Where the phases of a request come from on Node. Nothing here reads a body
 // or adds a listener the application could notice: Node's diagnostics channels
@@ -277,10 +279,21 @@ export function startNetworkTimings(_href: string | undefined, withEvents: boole
   return new NetworkTimings(performance.now(), withEvents);
 }
 
+/** The attributes of the connection an attempt went out on, which only Node sees. */
+function recordConnection(span: Span, timings: NetworkTimings): void {
+  if (timings.peerAddress) span.setAttribute(ATTR_NETWORK_PEER_ADDRESS, timings.peerAddress);
+  if (timings.peerPort) span.setAttribute(ATTR_NETWORK_PEER_PORT, timings.peerPort);
+  if (timings.socketReused !== undefined) span.setAttribute(ATTR_AXIOS_CONNECTION_REUSED, timings.socketReused);
+  if (timings.viaProxy) span.setAttribute(ATTR_AXIOS_CONNECTION_PROXY, true);
+}
+
 /** The attempt settled: everything Node shows of it has been seen; its phases are recorded and the span ended. */
 export function finishNetworkTimings(timings: NetworkTimings, span: Span, settled: SettledRequest, done: () => void): void {
   try {
-    if (span.isRecording()) recordNetworkTimings(span, timings, settled.timeOrigin);
+    if (span.isRecording()) {
+      recordConnection(span, timings);
+      recordNetworkTimings(span, timings, settled.timeOrigin);
+    }
   } finally {
     done();
   }
