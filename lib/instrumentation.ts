@@ -193,10 +193,6 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   declare private _patching: boolean;
   /** A copy was handed over with manuallyInstrument(). */
   declare private _handedOver: boolean;
-  /** The ESM set-up was checked (once, after the first enable()). */
-  declare private _checkedEsmSetup: boolean;
-  /** Whether this instrumentation counts among the platform's watchers of network timings. */
-  declare private _watchingNetwork: boolean;
 
   constructor(config: AxiosInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -236,25 +232,16 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     takeOverFromZeroCode(this, (axiosModule) => this._rememberAxiosCopy(axiosModule));
     this._patching = true;
     this._patchAllCopies();
-    if (!this._checkedEsmSetup) {
-      // Once, after the first enable(): an ES module application's axios that cannot be traced as set up.
-      this._checkedEsmSetup = true;
-      checkEsmSetup(() => this._handedOver, (message) => this._diag.warn(message));
-    }
-    if (!this._watchingNetwork) {
-      this._watchingNetwork = true;
-      watchNetworkTimings();
-    }
+    // Once per instance, after its first enable(): an ES module application's axios that cannot be traced as set up.
+    checkEsmSetup(this, () => this._handedOver, (message) => this._diag.warn(message));
+    watchNetworkTimings(this);
   }
 
   override disable(): void {
     this._patching = false;
     if (typeof super.disable === 'function') super.disable();
     this._unpatchAll();
-    if (this._watchingNetwork) {
-      this._watchingNetwork = false;
-      unwatchNetworkTimings();
-    }
+    unwatchNetworkTimings(this);
   }
 
   override setConfig(config: AxiosInstrumentationConfig = {}): void {

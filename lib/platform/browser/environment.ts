@@ -9,4 +9,4 @@ export function environmentVariable(_name: string): string | undefined {
 }
 
 /** A page has no ESM loader hook to miss: axios is always handed over with manuallyInstrument(). */
-export function checkEsmSetup(_handedOver: () => boolean | undefined, _warn: (message: string) => void): void {}
+export function checkEsmSetup(_instrumentation: object, _handedOver: () => boolean | undefined, _warn: (message: string) => void): void {}

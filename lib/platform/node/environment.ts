@@ -31,7 +31,12 @@ function esmEntryWithoutPreload(): boolean {
  * copy was handed over by then (checked once the code that created the
  * instrumentation has run on, so that a manuallyInstrument() right after counts).
  */
-export function checkEsmSetup(handedOver: () => boolean | undefined, warn: (message: string) => void): void {
+/** The instrumentations whose set-up was checked: each once, after its first enable(). */
+const checked = new WeakSet<object>();
+
+export function checkEsmSetup(instrumentation: object, handedOver: () => boolean | undefined, warn: (message: string) => void): void {
+  if (checked.has(instrumentation)) return;
+  checked.add(instrumentation);
   try {
     if (!esmEntryWithoutPreload()) return;
     const check = setTimeout(() => {

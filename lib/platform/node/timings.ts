@@ -228,7 +228,7 @@ function onHttp2ResponseHeaders(message: unknown): void {
  */
 function guarded(what: string, onMessage: (message: unknown) => void): (message: unknown) => void {
   return (message) => {
-    if (watchers === 0) return;
+    if (watchers.size === 0) return;
     try {
       onMessage(message);
     } catch (error) {
@@ -251,27 +251,28 @@ const SUBSCRIPTIONS: ReadonlyArray<[string, (message: unknown) => void]> = [
 ];
 
 /** The enabled instrumentations that watch. */
-let watchers = 0;
+const watchers = new Set<object>();
 let subscribed = false;
 
 /**
- * Starts recording the network phases of axios requests (one call per enabled
- * instrumentation). The channels are subscribed once and stay subscribed: a
- * channel's first subscriber and its last unsubscribe change the prototype of
- * Node's channel object, which throws away the optimised code of Node's HTTP
- * client each time; an application that toggles the instrumentation would pay
- * for that again and again. Unwatched, a message costs a look at the context.
+ * Starts recording the network phases of axios requests for an enabled
+ * instrumentation (counted once, however often it is enabled). The channels
+ * are subscribed once and stay subscribed: a channel's first subscriber and
+ * its last unsubscribe change the prototype of Node's channel object, which
+ * throws away the optimised code of Node's HTTP client each time; an
+ * application that toggles the instrumentation would pay for that again and
+ * again. Unwatched, a message costs a look at the context.
  */
-export function watchNetworkTimings(): void {
-  watchers += 1;
+export function watchNetworkTimings(instrumentation: object): void {
+  watchers.add(instrumentation);
   if (subscribed || typeof diagnosticsChannel.subscribe !== 'function') return;
   subscribed = true;
   for (const [name, onMessage] of SUBSCRIPTIONS) diagnosticsChannel.subscribe(name, onMessage);
 }
 
 /** Stops, once every instrumentation that called watchNetworkTimings() has called this. */
-export function unwatchNetworkTimings(): void {
-  if (watchers > 0) watchers -= 1;
+export function unwatchNetworkTimings(instrumentation: object): void {
+  watchers.delete(instrumentation);
 }
 
 /** Follows the phases of an attempt handed to the transport now, found through NETWORK_TIMINGS_KEY while it runs. */
