@@ -247,21 +247,21 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   override setConfig(config: AxiosInstrumentationConfig = {}): void {
     super.setConfig(config);
     // _diag is not set yet when the base-class constructor calls setConfig().
-    const resolved = resolveConfig(this._config, this._diag ?? diag);
+    const logger = this._diag ?? diag;
+    const resolved = resolveConfig(this._config, logger);
     if (resolved.captureAllOverlaps && !this._warnedAboutCaptureAll) {
       this._warnedAboutCaptureAll = true;
-      // _diag is not set yet when the base-class constructor calls setConfig().
-      (this._diag ?? diag).warn(
+      logger.warn(
         'captureAll is set together with captureHeaders, captureRequestBody or captureResponseBody; ' +
           'captureAll captures everything and the specific flags are ignored.'
       );
     }
     if (resolved.scrubbingOff && !this._saidScrubbingIsOff) {
       this._saidScrubbingIsOff = true;
-      (this._diag ?? diag).warn('scrubbing is false: captured bodies are recorded as they are, credentials included.');
+      logger.warn('scrubbing is false: captured bodies are recorded as they are, credentials included.');
     }
     if (resolved.invalidPatterns.length > 0) {
-      (this._diag ?? diag).error(
+      logger.error(
         `scrubbing.extraPatterns: not regular expressions, searched as plain text: ${resolved.invalidPatterns.join(', ')}`
       );
     }
@@ -543,7 +543,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       const { responseHook } = state.options;
       if (responseHook) this._runHook('responseHook', () => responseHook(span as Span, { config: undefined, error }));
     } catch (failure) {
-      this._diag.error('failed while recording a failure before dispatch', failure);
+      this._ourFailure('recording a failure before dispatch', failure);
     } finally {
       if (span) this._endRequest(state, span, undefined, undefined, undefined);
     }

@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-export { checkEsmSetup, environmentVariable } from './environment';
+export { checkEsmSetup, environmentFlag, environmentVariable, headersToCaptureFromEnvironment } from './environment';
 export { copyText, decodeBytes } from './text';
 export {
   absoluteRequestUrl,

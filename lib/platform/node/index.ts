@@ -6,7 +6,7 @@
 // First: says what to install when the optional peer @opentelemetry/instrumentation is missing.
 import './base-package';
 
-export { checkEsmSetup, environmentVariable } from './environment';
+export { checkEsmSetup, environmentFlag, environmentVariable, headersToCaptureFromEnvironment } from './environment';
 export { copyText, decodeBytes } from './text';
 export {
   absoluteRequestUrl,
