@@ -568,6 +568,9 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     return this._openSpan(state, method, href);
   }
 
+  // The steps of an attempt from here to _endRequest, and _ourFailure, are not
+  // private: platform/node/redirects.ts takes each redirect hop through them.
+
   /**
    * The span of one attempt to send the request, a child of the caller's
    * context; it becomes `state.span` only once it has started, so a failure

@@ -6,6 +6,7 @@
 import { Context, context, Span } from '@opentelemetry/api';
 import type { InternalAxiosRequestConfig } from 'axios';
 
+import type { AxiosModule } from '../../axios-internals';
 import type { NetworkTimingsHolder } from '../../network-timings';
 import { AdapterHeaders, injectTraceHeaders } from '../../trace-headers';
 import { transportContext } from '../../transport-context';
@@ -55,13 +56,6 @@ export interface AttemptSteps<State extends HopState> {
   _recordAnswer(state: State, span: Span, sentHeaders: unknown, answer: { status?: unknown } | undefined, responseHeaders: unknown): void;
   _endRequest(state: State, span: Span, requestBodySize: undefined, responseBodySize: undefined, sentRequest: unknown): void;
   _ourFailure(what: string, error: unknown): void;
-}
-
-/** A loaded copy of axios, as far as finding its http adapter goes (axios-internals' AxiosModule). */
-interface AxiosModule {
-  defaults?: { adapter?: unknown };
-  /** axios 1.x; 0.x has none. */
-  getAdapter?: (adapters: unknown) => unknown;
 }
 
 const httpAdapters = new WeakMap<AxiosModule, unknown>();
