@@ -5,7 +5,6 @@
 
 import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 
-import type { GetUri } from './url';
 
 // The parts of axios that the patch touches, typed structurally: `_request` is
 // not in axios' declarations, and nothing here may depend on axios at run time.
@@ -18,6 +17,9 @@ import type { GetUri } from './url';
 //   and dispatchRequest calls `config.adapter || defaults.adapter`. Its
 //   default export is `bind(Axios.prototype.request)`, made when lib/axios.js
 //   runs: only a patch of lib/core/Axios.js, made before that, reaches it.
+
+/** axios' own `Axios.prototype.getUri`. */
+export type GetUri = (this: { defaults: object }, config: object) => string;
 
 export type AxiosAdapterFunction = (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>;
 
@@ -50,6 +52,7 @@ export interface AxiosModule {
 export const AXIOS_0X_CORE_FILE = 'axios/lib/core/Axios.js';
 export const AXIOS_0X_VERSIONS = '>=0.21.4 <1';
 export const AXIOS_1X_VERSIONS = '>=1.5.0 <2';
+export const SUPPORTED_AXIOS_VERSIONS = [AXIOS_0X_VERSIONS, AXIOS_1X_VERSIONS];
 
 /** The adapter that will send a request whose config chose `chosenAdapter`, as axios itself resolves it. */
 export function adapterFor(axiosModule: AxiosModule, chosenAdapter: unknown, config: InternalAxiosRequestConfig): AxiosAdapterFunction {
@@ -57,83 +60,6 @@ export function adapterFor(axiosModule: AxiosModule, chosenAdapter: unknown, con
   if (axiosModule.getAdapter) return axiosModule.getAdapter(adapter, config);
   // axios 0.x: an adapter is a function, called as it is.
   return adapter as AxiosAdapterFunction;
-}
-
-/** The options follow-redirects hands `beforeRedirect` for the next hop (mutable). */
-export interface RedirectOptions {
-  href?: unknown;
-  method?: unknown;
-  headers?: unknown;
-  /** The modules each hop is sent with, by protocol (`http:`, `https:`): one object shared by every request. */
-  nativeProtocols?: unknown;
-}
-
-/** What the 3xx said (recent axios versions pass it; older ones pass nothing). */
-export interface RedirectResponse {
-  statusCode?: unknown;
-  headers?: unknown;
-}
-
-/** The hop that was redirected, as follow-redirects describes it (headers as sent, `Host` included). */
-export interface RedirectedRequest {
-  headers?: unknown;
-}
-
-/** Marks the protocols that `sendEachHopThrough` gave a request's options. */
-const HOP_PROTOCOLS = Symbol('opentelemetry-instrumentation-axios: protocols of one redirected request');
-
-type NativeProtocol = { request: (...args: unknown[]) => unknown };
-
-/**
- * follow-redirects sends the next hop from inside its handling of the
- * previous hop's response, so in the previous hop's context. These options
- * (one request's, kept for all its hops) get protocols of their own whose
- * `request()` goes through `send`; the shared ones are left alone.
- */
-export function sendEachHopThrough(options: RedirectOptions, send: <T>(request: () => T) => T): void {
-  const protocols = options.nativeProtocols;
-  if (typeof protocols !== 'object' || protocols === null || HOP_PROTOCOLS in protocols) return;
-  const own: Record<string | symbol, unknown> = { [HOP_PROTOCOLS]: true };
-  for (const [scheme, protocol] of Object.entries(protocols)) {
-    if (typeof (protocol as Partial<NativeProtocol> | undefined)?.request !== 'function') {
-      own[scheme] = protocol;
-      continue;
-    }
-    const request = function (this: unknown, ...args: unknown[]) {
-      // Looked up at each hop: an HTTP instrumentation may patch it meanwhile.
-      return send(() => (protocol as NativeProtocol).request(...args));
-    };
-    own[scheme] = Object.create(protocol as object, { request: { value: request, writable: true, configurable: true } });
-  }
-  options.nativeProtocols = own;
-}
-
-const httpAdapters = new WeakMap<AxiosModule, unknown>();
-
-/** This copy's http adapter (null where it has none, as in browsers); looked up once per copy. */
-export function httpAdapterOf(axiosModule: AxiosModule): unknown {
-  let adapter = httpAdapters.get(axiosModule);
-  if (adapter === undefined) {
-    adapter = lookUpHttpAdapter(axiosModule);
-    // A 0.x copy known only from lib/core/Axios.js has no defaults yet: asked again later.
-    if (axiosModule.getAdapter || axiosModule.defaults) httpAdapters.set(axiosModule, adapter);
-  }
-  return adapter;
-}
-
-function lookUpHttpAdapter(axiosModule: AxiosModule): unknown {
-  if (axiosModule.getAdapter) {
-    try {
-      return axiosModule.getAdapter('http');
-    } catch {
-      return null;
-    }
-  }
-  // axios 0.x exports no adapter; on Node the default one, chosen at load, is
-  // the http adapter (named so in every 0.x release; a minifier may rename it,
-  // and then redirects are not seen hop by hop).
-  const adapter = axiosModule.defaults?.adapter;
-  return typeof adapter === 'function' && adapter.name === 'httpAdapter' ? adapter : null;
 }
 
 function isAxiosModule(candidate: unknown): candidate is AxiosModule {

@@ -11,7 +11,7 @@ import type { AxiosInstrumentationConfig } from './types';
 import { compileHeaderMatcher, DEFAULT_SENSITIVE_HEADERS, HeaderCapture, HeaderMatcher } from './headers';
 import { compileQueryRedaction, DEFAULT_REDACTED_QUERY_PARAMS, QueryRedaction, RequestUrlCache } from './url';
 import type { BodyAttributeNames } from './body';
-import { environmentVariable, tracePropagationFilter } from './platform';
+import { environmentFlag, headersToCaptureFromEnvironment, tracePropagationFilter } from './platform';
 import { CredentialFinder } from './credentials';
 import { BodyScrubber, Scrubber } from './scrubbing';
 import { compileKeyMatcher, compilePatterns, compileSensitiveWordFinder } from './sensitive';
@@ -30,9 +30,6 @@ import {
 } from './semconv';
 
 export const CAPTURE_ALL_ENV = 'OTEL_INSTRUMENTATION_AXIOS_CAPTURE_ALL';
-/** The request headers to capture when `headersToSpanAttributes` is not given (as OpenTelemetry Java names it). */
-export const CAPTURE_REQUEST_HEADERS_ENV = 'OTEL_INSTRUMENTATION_HTTP_CLIENT_CAPTURE_REQUEST_HEADERS';
-export const CAPTURE_RESPONSE_HEADERS_ENV = 'OTEL_INSTRUMENTATION_HTTP_CLIENT_CAPTURE_RESPONSE_HEADERS';
 export const DEFAULT_MAX_BODY_LENGTH = 16 * 1024;
 
 /**
@@ -79,19 +76,6 @@ export interface ResolvedConfig {
   invalidPatterns: string[];
 }
 
-function envFlag(name: string): boolean | undefined {
-  const raw = environmentVariable(name)?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return undefined;
-  // As in the OpenTelemetry configuration specification, only "true" is true.
-  return raw === 'true';
-}
-
-/** The entries of a comma-separated list, as written. */
-function envList(name: string): string[] | undefined {
-  const raw = environmentVariable(name);
-  return raw === undefined ? undefined : raw.split(',');
-}
-
 /** Lower-case names, or undefined for an empty list (nothing is captured). */
 function headerNameSet(names: readonly unknown[] | undefined): ReadonlySet<string> | undefined {
   if (!Array.isArray(names)) return undefined;
@@ -103,7 +87,7 @@ function headerNameSet(names: readonly unknown[] | undefined): ReadonlySet<strin
 }
 
 export function resolveConfig(config: AxiosInstrumentationConfig, logger?: Pick<DiagLogger, 'error'>): ResolvedConfig {
-  const captureAll = config.captureAll ?? envFlag(CAPTURE_ALL_ENV) ?? false;
+  const captureAll = config.captureAll ?? environmentFlag(CAPTURE_ALL_ENV) ?? false;
   const specificFlags = [config.captureHeaders, config.captureRequestBody, config.captureResponseBody];
   const logfireNames = config.bodyAttributeNames === 'logfire';
   const maxBodyLength =
@@ -126,10 +110,10 @@ export function resolveConfig(config: AxiosInstrumentationConfig, logger?: Pick<
   const namedHeaders = config.headersToSpanAttributes;
   const requestHeaderNames = captureHeaders
     ? undefined
-    : headerNameSet(namedHeaders ? namedHeaders.requestHeaders : envList(CAPTURE_REQUEST_HEADERS_ENV));
+    : headerNameSet(namedHeaders ? namedHeaders.requestHeaders : headersToCaptureFromEnvironment('request'));
   const responseHeaderNames = captureHeaders
     ? undefined
-    : headerNameSet(namedHeaders ? namedHeaders.responseHeaders : envList(CAPTURE_RESPONSE_HEADERS_ENV));
+    : headerNameSet(namedHeaders ? namedHeaders.responseHeaders : headersToCaptureFromEnvironment('response'));
   const isSensitiveHeader = compileHeaderMatcher([...(config.sensitiveHeaders ?? DEFAULT_SENSITIVE_HEADERS), ...extra.patterns]);
   // Values are read for credentials with the same sensitive keys, and the query keys url.full redacts.
   const scrubber =

@@ -5,6 +5,7 @@
 
 import type { Span } from '@opentelemetry/api';
 
+import { nodeRequestHeadersSource } from './platform';
 import type { Scrubber, ScrubbedNote } from './scrubbing';
 import { DEFAULT_SENSITIVE_PATTERNS, SENSITIVE_HEADER_NAMES_ONLY, statelessRegExp } from './sensitive';
 import { QueryRedaction, redactUrlString } from './url';
@@ -167,19 +168,10 @@ export function readHeader(source: unknown, lowerCaseName: string): string | und
  */
 export function sentHeadersSource(request: unknown, configHeaders: unknown): unknown {
   if (request && typeof request === 'object') {
-    const candidate = request as {
-      getHeaders?: unknown;
-      headers?: unknown;
-      // follow-redirects wraps the ClientRequest it is currently sending
-      _currentRequest?: { getHeaders?: unknown };
-    };
-    if (typeof candidate.getHeaders === 'function') return request;
-    if (candidate._currentRequest && typeof candidate._currentRequest.getHeaders === 'function') {
-      return candidate._currentRequest;
-    }
-    if (candidate.headers && typeof candidate.headers === 'object' && isWebHeaders(candidate.headers)) {
-      return candidate.headers;
-    }
+    const nodeRequest = nodeRequestHeadersSource(request);
+    if (nodeRequest) return nodeRequest;
+    const { headers } = request as { headers?: unknown };
+    if (headers && typeof headers === 'object' && isWebHeaders(headers)) return headers;
   }
   return configHeaders;
 }
@@ -279,12 +271,4 @@ export class HeaderCapture {
 
 function nonEmpty(values: string[]): string[] | undefined {
   return values.length > 0 ? values : undefined;
-}
-
-export function captureRequestHeaders(span: Span, source: unknown, capture: HeaderCapture, found?: ScrubbedNote[]): void {
-  capture.record(span, source, found);
-}
-
-export function captureResponseHeaders(span: Span, source: unknown, capture: HeaderCapture, found?: ScrubbedNote[]): void {
-  capture.record(span, source, found);
 }

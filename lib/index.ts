@@ -7,7 +7,8 @@
 // @opentelemetry/instrumentation is installed before anything requires it.
 import './platform';
 
-export { AxiosInstrumentation, SUPPORTED_AXIOS_VERSIONS } from './instrumentation';
+export { AxiosInstrumentation } from './instrumentation';
+export { SUPPORTED_AXIOS_VERSIONS } from './axios-internals';
 export type {
   AxiosInstrumentationConfig,
   AxiosIgnoreRequestHook,

@@ -7,20 +7,13 @@ import {
   Attributes,
   Context,
   context,
-  createContextKey,
   diag,
   isSpanContextValid,
   Span,
   SpanKind,
   trace,
 } from '@opentelemetry/api';
-import {
-  InstrumentationBase,
-  InstrumentationNodeModuleDefinition,
-  InstrumentationNodeModuleFile,
-  isWrapped,
-  safeExecuteInTheMiddle,
-} from '@opentelemetry/instrumentation';
+import { InstrumentationBase, isWrapped, safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
 import {
   ATTR_HTTP_REQUEST_RESEND_COUNT,
   ATTR_URL_FULL,
@@ -30,21 +23,12 @@ import type { AxiosRequestConfig, AxiosResponse, InternalAxiosRequestConfig } fr
 
 import {
   adapterFor,
-  AXIOS_0X_CORE_FILE,
-  AXIOS_0X_VERSIONS,
-  AXIOS_1X_VERSIONS,
-  axiosCoreModule,
   AxiosInstanceLike,
   AxiosModule,
   AxiosPrototype,
   findAxiosModule,
-  httpAdapterOf,
-  RedirectedRequest,
-  RedirectOptions,
-  RedirectResponse,
   RequestMethod,
   requestMethodName,
-  sendEachHopThrough,
 } from './axios-internals';
 import {
   BodyAttributeNames,
@@ -56,17 +40,21 @@ import {
 } from './body';
 import { millisToHrTime, wallClockMillisAt } from './clock';
 import { ResolvedCapture, resolveConfig } from './config';
-import { captureRequestHeaders, captureResponseHeaders, readHeader, sentHeadersSource } from './headers';
+import { readHeader, sentHeadersSource } from './headers';
 import { jsonBodyAttribute, logfireJsonSchema } from './logfire';
 import { ClientMetrics, collectMetricAttributes } from './metrics';
-import { NETWORK_TIMINGS_KEY, NetworkTimings, SettledRequest } from './network-timings';
+import { NetworkTimings, SettledRequest } from './network-timings';
 import {
   absoluteRequestUrl,
+  axiosModuleHooks,
   checkEsmSetup,
   finishNetworkTimings,
+  isHttpAdapter,
+  restoreBeforeRedirect,
   startNetworkTimings,
-  takeZeroCodeInstrumentation,
+  takeOverFromZeroCode,
   transportDecodedBody,
+  traceRedirectHops,
   transportRecordsDuration,
   unwatchNetworkTimings,
   watchNetworkTimings,
@@ -75,23 +63,17 @@ import { ATTR_HTTP_REQUEST_BODY_SIZE, ATTR_LOGFIRE_JSON_SCHEMA } from './semconv
 import {
   applyFailure,
   applyResponse,
-  NormalisedMethod,
   normaliseMethod,
   requestAttributes,
+  ResponseLike,
   spanName,
 } from './span-attributes';
 import type { AxiosInstrumentationConfig } from './types';
 import { AdapterHeaders, InjectedHeader, injectTraceHeaders, restoreHeaders } from './trace-headers';
 import type { ScrubbedNote } from './scrubbing';
+import { SUPPRESS_TRACING_KEY, transportContext } from './transport-context';
 import { RequestUrl, requestUrlString } from './url';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
-
-export const SUPPORTED_AXIOS_VERSIONS = [AXIOS_0X_VERSIONS, AXIOS_1X_VERSIONS];
-
-// `suppressTracing()` of @opentelemetry/core sets this key. Context keys are
-// `Symbol.for(description)`, so this is the same key without a dependency on
-// core, whose 2.x and 3.x lines require different versions of the API.
-const SUPPRESS_TRACING_KEY = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
 
 /**
  * Each traced adapter carries the request it traces. axios hands the config
@@ -108,8 +90,6 @@ type TracedAdapter = ((config: InternalAxiosRequestConfig) => Promise<AxiosRespo
 function tracedRequestOf(adapter: unknown): RequestState | undefined {
   return typeof adapter === 'function' && TRACED_REQUEST in adapter ? (adapter as TracedAdapter)[TRACED_REQUEST] : undefined;
 }
-
-type BeforeRedirect = (this: unknown, options: RedirectOptions, response?: RedirectResponse, request?: RedirectedRequest) => void;
 
 /**
  * One axios call on its way from the application to the server and back.
@@ -176,15 +156,8 @@ class RequestState {
   ) {}
 }
 
-/**
- * The context a request is sent in: it carries the request's state, where the
- * platform finds the attempt's network timings; lower-level HTTP
- * instrumentations suppressed unless their spans are kept.
- */
-function transportContext(requestContext: Context, state: RequestState): Context {
-  const withTimings = requestContext.setValue(NETWORK_TIMINGS_KEY, state);
-  return state.options.keepTransportSpans ? withTimings : withTimings.setValue(SUPPRESS_TRACING_KEY, true);
-}
+/** What `_runHook` returns for a callback that threw. */
+const HOOK_THREW = Symbol('the hook threw');
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
@@ -220,10 +193,6 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   declare private _patching: boolean;
   /** A copy was handed over with manuallyInstrument(). */
   declare private _handedOver: boolean;
-  /** The ESM set-up was checked (once, after the first enable()). */
-  declare private _checkedEsmSetup: boolean;
-  /** Whether this instrumentation counts among the platform's watchers of network timings. */
-  declare private _watchingNetwork: boolean;
 
   constructor(config: AxiosInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -257,48 +226,42 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   // the copies handed to manuallyInstrument() follow the switch too.
   override enable(): void {
     if (typeof super.enable === 'function') super.enable();
-    this._takeOverFromZeroCode();
+    // An instance the application enables takes over from the one the zero-code
+    // entry point started: that one stops, and its axios copies, which no module
+    // hook will show this one again, are patched here.
+    takeOverFromZeroCode(this, (axiosModule) => this._rememberAxiosCopy(axiosModule));
     this._patching = true;
     this._patchAllCopies();
-    if (!this._checkedEsmSetup) {
-      // Once, after the first enable(): an ES module application's axios that cannot be traced as set up.
-      this._checkedEsmSetup = true;
-      checkEsmSetup(() => this._handedOver, (message) => this._diag.warn(message));
-    }
-    if (!this._watchingNetwork) {
-      this._watchingNetwork = true;
-      watchNetworkTimings();
-    }
+    // Once per instance, after its first enable(): an ES module application's axios that cannot be traced as set up.
+    checkEsmSetup(this, () => this._handedOver, (message) => this._diag.warn(message));
+    watchNetworkTimings(this);
   }
 
   override disable(): void {
     this._patching = false;
     if (typeof super.disable === 'function') super.disable();
     this._unpatchAll();
-    if (this._watchingNetwork) {
-      this._watchingNetwork = false;
-      unwatchNetworkTimings();
-    }
+    unwatchNetworkTimings(this);
   }
 
   override setConfig(config: AxiosInstrumentationConfig = {}): void {
     super.setConfig(config);
     // _diag is not set yet when the base-class constructor calls setConfig().
-    const resolved = resolveConfig(this._config, this._diag ?? diag);
+    const logger = this._diag ?? diag;
+    const resolved = resolveConfig(this._config, logger);
     if (resolved.captureAllOverlaps && !this._warnedAboutCaptureAll) {
       this._warnedAboutCaptureAll = true;
-      // _diag is not set yet when the base-class constructor calls setConfig().
-      (this._diag ?? diag).warn(
+      logger.warn(
         'captureAll is set together with captureHeaders, captureRequestBody or captureResponseBody; ' +
           'captureAll captures everything and the specific flags are ignored.'
       );
     }
     if (resolved.scrubbingOff && !this._saidScrubbingIsOff) {
       this._saidScrubbingIsOff = true;
-      (this._diag ?? diag).warn('scrubbing is false: captured bodies are recorded as they are, credentials included.');
+      logger.warn('scrubbing is false: captured bodies are recorded as they are, credentials included.');
     }
     if (resolved.invalidPatterns.length > 0) {
-      (this._diag ?? diag).error(
+      logger.error(
         `scrubbing.extraPatterns: not regular expressions, searched as plain text: ${resolved.invalidPatterns.join(', ')}`
       );
     }
@@ -310,69 +273,31 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   }
 
   protected init() {
-    return [
-      new InstrumentationNodeModuleDefinition(
-        'axios',
-        SUPPORTED_AXIOS_VERSIONS,
-        (moduleExports) => this._patchAxios(moduleExports),
-        () => this._unpatchAll(),
-        [
-          // Before lib/axios.js binds the default export to `request`.
-          new InstrumentationNodeModuleFile(
-            AXIOS_0X_CORE_FILE,
-            [AXIOS_0X_VERSIONS],
-            (axiosClass) => this._patchAxiosCore(axiosClass),
-            () => this._unpatchAll()
-          ),
-        ]
-      ),
-    ];
+    return axiosModuleHooks(
+      (axiosModule) => this._adoptAxiosCopy(axiosModule),
+      () => this._unpatchAll(),
+      (message) => this._diag.debug(message)
+    );
   }
 
   // ---------------------------------------------------------------- patching
 
   /**
-   * An instance the application enables takes over from the one the zero-code
-   * entry point started (see platform/node/zero-code-slot.ts): that one stops, and
-   * its axios copies, which no module hook will show this one again, are patched here.
+   * Stops this instance for another, returning the axios copies it knew:
+   * called by the successor's platform/node/zero-code-slot.ts, maybe from
+   * another copy of this package, so its name and shape stay.
    */
-  private _takeOverFromZeroCode(): void {
-    const previous = takeZeroCodeInstrumentation(this) as AxiosInstrumentation | undefined;
-    // An older copy of this package has no _handOver: it keeps tracing, this one finds axios patched.
-    if (typeof previous?._handOver !== 'function') return;
-    for (const copy of previous._handOver()) {
-      const axiosModule = findAxiosModule(copy);
-      if (axiosModule) this._rememberAxiosCopy(axiosModule);
-    }
-  }
-
-  /** Stops this instance for another, returning the axios copies it knew. */
-  private _handOver(): unknown[] {
+  _handOver(): unknown[] {
     this.disable();
     return this._knownAxiosCopies ? [...this._knownAxiosCopies.values()] : [];
   }
 
-  private _patchAxios<T>(moduleExports: T): T {
-    const axiosModule = findAxiosModule(moduleExports);
-    if (!axiosModule) {
-      this._diag.debug('axios was loaded but its exports do not look like axios; not patched');
-      return moduleExports;
-    }
+  /** A copy of axios the module hook loaded. */
+  private _adoptAxiosCopy(axiosModule: AxiosModule): void {
     this._rememberAxiosCopy(axiosModule);
     // The base class re-patches only the last module it loaded on enable();
     // walking every known copy also restores the ESM/CJS twin.
     this._patchAllCopies();
-    return moduleExports;
-  }
-
-  /** axios 0.x's lib/core/Axios.js, loaded before its package: patched now, so the default export binds the patched `request`. */
-  private _patchAxiosCore<T>(axiosClass: T): T {
-    const axiosModule = axiosCoreModule(axiosClass);
-    if (axiosModule) {
-      this._rememberAxiosCopy(axiosModule);
-      this._patchAllCopies();
-    }
-    return axiosClass;
   }
 
   private _rememberAxiosCopy(axiosModule: AxiosModule): void {
@@ -483,15 +408,9 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       state.span?.end();
     }
     if (!transportContext) return adapter(config);
-    state.viaHttpAdapter = adapter === httpAdapterOf(axiosModule);
+    state.viaHttpAdapter = isHttpAdapter(axiosModule, adapter);
     // Only the http adapter shows us its redirects (fetch and xhr follow them out of sight).
-    if (config.maxRedirects !== 0 && state.viaHttpAdapter) {
-      try {
-        this._traceRedirects(state, config);
-      } catch (error) {
-        this._ourFailure('tracing redirects', error);
-      }
-    }
+    if (state.viaHttpAdapter) traceRedirectHops(this, state, config);
 
     let transport: Promise<AxiosResponse>;
     try {
@@ -520,11 +439,9 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
   /** Starts the span, injects the trace headers, captures the request; returns the context to send in. */
   private _beforeSend(state: RequestState, config: InternalAxiosRequestConfig): Context {
     const span = this._startSpan(state, config, config, undefined);
-    state.attemptsSent += 1;
     state.config = config;
     const { capture, options } = state;
-    this._startNetworkTimings(state, span);
-    const requestContext = trace.setSpan(state.parentContext, span);
+    const requestContext = this._followAttempt(state, span);
     try {
       if (capture.propagatesTo(state.requestHref)) {
         state.injectedHeaders = injectTraceHeaders(requestContext, config.headers as unknown as AdapterHeaders);
@@ -542,81 +459,6 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const { requestHook } = options;
     if (requestHook) this._runHook('requestHook', () => requestHook(span, { config, url: state.urlFull }));
     return transportContext(requestContext, state);
-  }
-
-  /**
-   * follow-redirects (the http adapter's transport) calls `beforeRedirect`
-   * before each hop, with that hop's options: each hop gets a span of its own.
-   * The application's own `beforeRedirect` runs before the next hop's span
-   * starts: if it throws, no further hop is sent, and the request fails on the
-   * hop whose redirect it refused.
-   */
-  private _traceRedirects(state: RequestState, config: InternalAxiosRequestConfig): void {
-    const appBeforeRedirect = config.beforeRedirect as BeforeRedirect | undefined;
-    const instrumentation = this;
-    const tracedBeforeRedirect: BeforeRedirect = function (options, response, request) {
-      instrumentation._onRedirectAnswered(state, options, response, request);
-      if (typeof appBeforeRedirect === 'function') appBeforeRedirect.apply(this, arguments as unknown as Parameters<BeforeRedirect>);
-      instrumentation._onRedirected(state, options);
-    };
-    config.beforeRedirect = tracedBeforeRedirect as InternalAxiosRequestConfig['beforeRedirect'];
-    state.appBeforeRedirect = appBeforeRedirect;
-    state.redirectsTraced = true;
-  }
-
-  /** The config axios hands back must carry the application's `beforeRedirect`, not this request's. */
-  private _restoreBeforeRedirect(state: RequestState, config: InternalAxiosRequestConfig): void {
-    try {
-      if (state.appBeforeRedirect === undefined) delete config.beforeRedirect;
-      else config.beforeRedirect = state.appBeforeRedirect as InternalAxiosRequestConfig['beforeRedirect'];
-    } catch (error) {
-      this._diag.error("failed while giving back the application's beforeRedirect", error);
-    }
-  }
-
-  /** A hop was answered with a redirect: record the answer on its span. */
-  private _onRedirectAnswered(
-    state: RequestState,
-    options: RedirectOptions,
-    response: RedirectResponse | undefined,
-    request: RedirectedRequest | undefined
-  ): void {
-    const span = state.span as Span;
-    try {
-      // The hop's exchange is over: follow-redirects discards the 3xx body unread.
-      if (state.timings) state.timings.responseEnd = performance.now();
-      // Older axios passes no request details: what is left of the hop's headers is in the options.
-      const sentHeaders = request?.headers ?? options.headers;
-      const userAgent = readHeader(sentHeaders, 'user-agent');
-      if (userAgent !== undefined) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, userAgent);
-      if (response) {
-        collectMetricAttributes(applyResponse(span, { status: response.statusCode }), state.metricAttributes as Attributes);
-      }
-      if (span.isRecording()) this._captureHeaders(state, span, sentHeaders, response?.headers);
-    } catch (error) {
-      this._ourFailure('recording a redirect', error);
-    }
-  }
-
-  /** The redirect is followed: end the hop's span, start the next hop's and send that hop in its context. */
-  private _onRedirected(state: RequestState, options: RedirectOptions): void {
-    // The hop went out through the http adapter's transport.
-    this._endRequest(state, state.span as Span, undefined, undefined, options);
-    try {
-      const href = typeof options.href === 'string' ? options.href : undefined;
-      const span = this._openSpan(state, normaliseMethod(options.method), href, performance.now());
-      state.attemptsSent += 1;
-      const hopContext = trace.setSpan(state.parentContext, span);
-      this._startNetworkTimings(state, span);
-      if (options.headers && typeof options.headers === 'object' && state.capture.propagatesTo(href)) {
-        injectTraceHeaders(hopContext, options.headers as AdapterHeaders);
-      }
-      state.hopContext = transportContext(hopContext, state);
-      sendEachHopThrough(options, (send) => context.with(state.hopContext as Context, send));
-    } catch (error) {
-      // The hop goes out untraced; the ended span stays the request's, and is not ended again.
-      this._ourFailure('starting the span of a redirect hop', error);
-    }
   }
 
   /** The server answered, or the transport failed: record the outcome and end the span. */
@@ -638,9 +480,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
 
     try {
       const sentHeaders = sentHeadersSource(sentRequest, config.headers);
-      const userAgent = readHeader(sentHeaders, 'user-agent');
-      if (userAgent !== undefined) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, userAgent);
-      if (answer) collectMetricAttributes(applyResponse(span, answer), metricAttributes);
+      this._recordAnswer(state, span, sentHeaders, answer, answer?.headers);
       if (error !== undefined) {
         collectMetricAttributes(applyFailure(span, error, capture.queryRedaction, config.signal), metricAttributes);
       }
@@ -656,7 +496,6 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
         responseBodySize = answerBody && (declaredResponseBodySize ?? byteLength(answerBody.data));
       }
       if (span.isRecording()) {
-        this._captureHeaders(state, span, sentHeaders, answer?.headers);
         if (capture.requestBody && sentBodySize !== undefined) span.setAttribute(ATTR_HTTP_REQUEST_BODY_SIZE, sentBodySize);
         if (capture.responseBody && answerBody && answerBody.status >= capture.responseBodyMinStatus) {
           const decodedByFetch = transportDecodedBody(answerBody.request);
@@ -681,7 +520,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
         this._ourFailure('restoring the trace headers', failure);
       }
     }
-    if (state.redirectsTraced) this._restoreBeforeRedirect(state, config);
+    restoreBeforeRedirect(this, state, config);
     this._endRequest(state, span, requestBodySize, responseBodySize, sentRequest, {
       answered: answer !== undefined,
       bodySizeKnown: responseBodySizeKnown,
@@ -704,7 +543,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       const { responseHook } = state.options;
       if (responseHook) this._runHook('responseHook', () => responseHook(span as Span, { config: undefined, error }));
     } catch (failure) {
-      this._diag.error('failed while recording a failure before dispatch', failure);
+      this._ourFailure('recording a failure before dispatch', failure);
     } finally {
       if (span) this._endRequest(state, span, undefined, undefined, undefined);
     }
@@ -723,18 +562,22 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     finalConfig: InternalAxiosRequestConfig | undefined,
     defaults: AxiosInstanceLike['defaults']
   ): Span {
-    const method = normaliseMethod(finalConfig ? finalConfig.method : (urlConfig.method ?? defaults?.method));
+    const method = finalConfig ? finalConfig.method : (urlConfig.method ?? defaults?.method);
     const { getUri } = state.axiosModule.Axios.prototype;
     const href = absoluteRequestUrl(requestUrlString(getUri, urlConfig, defaults, state.capture.urls));
     return this._openSpan(state, method, href);
   }
+
+  // The steps of an attempt from here to _endRequest, and _ourFailure, are not
+  // private: platform/node/redirects.ts takes each redirect hop through them.
 
   /**
    * The span of one attempt to send the request, a child of the caller's
    * context; it becomes `state.span` only once it has started, so a failure
    * leaves the state describing the attempt before.
    */
-  private _openSpan(state: RequestState, method: NormalisedMethod, href: string | undefined, startTime = state.startTime): Span {
+  _openSpan(state: RequestState, requestedMethod: unknown, href: string | undefined, startTime = state.startTime): Span {
+    const method = normaliseMethod(requestedMethod);
     const url = href === undefined ? undefined : state.capture.urls.describe(href);
     // Address attributes are read before urlFilter, which may change the URL it gets.
     const attributes = requestAttributes(method, url);
@@ -758,14 +601,29 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     return span;
   }
 
-  /** Follows the network phases of the attempt handed to the transport now (of a recording span only). */
-  private _startNetworkTimings(state: RequestState, span: Span): void {
-    if (!span.isRecording()) return;
-    try {
-      state.timings = startNetworkTimings(state.requestHref, !state.options.ignoreNetworkEvents);
-    } catch (error) {
-      this._ourFailure('starting to follow the network timings', error);
+  /**
+   * Counts the attempt whose span just opened (the request, or a redirect hop)
+   * and follows its network phases (of a recording span only); returns the
+   * context it is sent in, before the transport's part is added.
+   */
+  _followAttempt(state: RequestState, span: Span): Context {
+    state.attemptsSent += 1;
+    if (span.isRecording()) {
+      try {
+        state.timings = startNetworkTimings(state.requestHref, !state.options.ignoreNetworkEvents);
+      } catch (error) {
+        this._ourFailure('starting to follow the network timings', error);
+      }
     }
+    return trace.setSpan(state.parentContext, span);
+  }
+
+  /** What an answer (the response, or a redirect) tells of its attempt: the user agent sent, the status, the headers. */
+  _recordAnswer(state: RequestState, span: Span, sentHeaders: unknown, answer: ResponseLike | undefined, responseHeaders: unknown): void {
+    const userAgent = readHeader(sentHeaders, 'user-agent');
+    if (userAgent !== undefined) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, userAgent);
+    if (answer) collectMetricAttributes(applyResponse(span, answer), state.metricAttributes as Attributes);
+    if (span.isRecording()) this._captureHeaders(state, span, sentHeaders, responseHeaders);
   }
 
   /**
@@ -779,7 +637,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
    * A span whose network phases are followed is ended, with this end time,
    * once they are recorded: in a browser the timing entry may come later.
    */
-  private _endRequest(
+  _endRequest(
     state: RequestState,
     span: Span,
     requestBodySize: number | undefined,
@@ -839,19 +697,9 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     if (!urlFilter) return redactedHref;
     // A URL of its own for each call: the filter may change the one it is given and still fail.
     const redacted = new URL(redactedHref);
-    let threw = false;
-    const filtered: unknown = safeExecuteInTheMiddle(
-      () => urlFilter(redacted),
-      (error, result) => {
-        if (error) {
-          threw = true;
-          this._diag.error('urlFilter threw; url.full is the redacted URL', error);
-        } else this._reportRejection('urlFilter', result);
-      },
-      true
-    );
+    const filtered = this._runHook('urlFilter', () => urlFilter(redacted), '; url.full is the redacted URL');
     if (typeof filtered === 'string') return filtered;
-    if (!threw) this._diag.error(`urlFilter returned ${typeof filtered}, not a string; url.full is the redacted URL`);
+    if (filtered !== HOOK_THREW) this._diag.error(`urlFilter returned ${typeof filtered}, not a string; url.full is the redacted URL`);
     return redactedHref;
   }
 
@@ -863,8 +711,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     // The default options capture no headers: nothing to allocate for them.
     if (!request && !response) return;
     const found: ScrubbedNote[] = [];
-    if (request) captureRequestHeaders(span, sentHeaders, capture.requestHeaderCapture, found);
-    if (response) captureResponseHeaders(span, responseHeaders, capture.responseHeaderCapture, found);
+    if (request) capture.requestHeaderCapture.record(span, sentHeaders, found);
+    if (response) capture.responseHeaderCapture.record(span, responseHeaders, found);
     this._recordScrubbed(state, span, found);
   }
 
@@ -933,28 +781,26 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
 
   private _isIgnored(callConfig: AxiosRequestConfig): boolean {
     const { ignoreRequestHook } = this._config;
-    if (!ignoreRequestHook) return false;
-    const ignored = safeExecuteInTheMiddle(
-      () => ignoreRequestHook(callConfig),
-      (error, result) => {
-        if (error) this._diag.error('ignoreRequestHook threw; the request is traced', error);
-        else this._reportRejection('ignoreRequestHook', result);
-      },
-      true
-    );
-    return ignored === true;
+    return ignoreRequestHook !== undefined && this._runHook('ignoreRequestHook', () => ignoreRequestHook(callConfig), '; the request is traced') === true;
   }
 
-  /** Runs a user hook: a throw or a rejected promise is reported, never passed on. */
-  private _runHook(name: string, run: () => unknown): void {
-    safeExecuteInTheMiddle(
+  /**
+   * Runs a user callback: a throw or a rejected promise is reported (a throw
+   * with `whatFollows`), never passed on. Returns what it returned, or HOOK_THREW.
+   */
+  private _runHook(name: string, run: () => unknown, whatFollows = ''): unknown {
+    let threw = false;
+    const result = safeExecuteInTheMiddle(
       run,
-      (error, result) => {
-        if (error) this._diag.error(`${name} threw`, error);
-        else this._reportRejection(name, result);
+      (error, returned) => {
+        if (error) {
+          threw = true;
+          this._diag.error(`${name} threw${whatFollows}`, error);
+        } else this._reportRejection(name, returned);
       },
       true
     );
+    return threw ? HOOK_THREW : result;
   }
 
   /** A callback that returned a promise: its rejection is reported, never left unhandled. */
@@ -973,7 +819,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
    * not a guard taking a closure: a closure per step costs an allocation or two
    * on every request.)
    */
-  private _ourFailure(what: string, error: unknown): void {
+  _ourFailure(what: string, error: unknown): void {
     this._diag.error(`failed while ${what}`, error);
   }
 }

@@ -4,10 +4,8 @@
  */
 
 import { createContextKey, Span } from '@opentelemetry/api';
-import { ATTR_NETWORK_PEER_ADDRESS, ATTR_NETWORK_PEER_PORT } from '@opentelemetry/semantic-conventions';
 
 import { millisToHrTime } from './clock';
-import { ATTR_AXIOS_CONNECTION_PROXY, ATTR_AXIOS_CONNECTION_REUSED } from './semconv';
 
 /**
  * The context the transport runs in carries the request's state under this
@@ -87,15 +85,10 @@ export const PHASES = [
 
 /**
  * Adds the attempt's phases to its span as events (unless `ignoreNetworkEvents`),
- * in the order they happen, and the attributes of its connection.
- * `epochOffsetMillis` turns a `performance.now()` reading into the span's
- * wall-clock time.
+ * in the order they happen. `epochOffsetMillis` turns a `performance.now()`
+ * reading into the span's wall-clock time.
  */
 export function recordNetworkTimings(span: Span, timings: NetworkTimings, epochOffsetMillis: number): void {
-  if (timings.peerAddress) span.setAttribute(ATTR_NETWORK_PEER_ADDRESS, timings.peerAddress);
-  if (timings.peerPort) span.setAttribute(ATTR_NETWORK_PEER_PORT, timings.peerPort);
-  if (timings.socketReused !== undefined) span.setAttribute(ATTR_AXIOS_CONNECTION_REUSED, timings.socketReused);
-  if (timings.viaProxy) span.setAttribute(ATTR_AXIOS_CONNECTION_PROXY, true);
   if (!timings.withEvents) return;
   for (const name of PHASES) {
     const monotonicMillis = timings[name];

@@ -78,7 +78,7 @@ export class Scrubber {
     if (contentType ? JSON_CONTENT_TYPE.test(contentType) : LOOKS_LIKE_JSON.test(text)) {
       return scrubJson(text, this.jsonKeys, new Redactions(this, attributeName, found));
     }
-    if (contentType && FORM_CONTENT_TYPE.test(contentType)) return scrubForm(text, this.isSensitiveKey, new Redactions(this, attributeName, found));
+    if (contentType && FORM_CONTENT_TYPE.test(contentType)) return scrubForm(text, new Redactions(this, attributeName, found));
     // A text body may have been cut at the limit (and is scanned as if it was).
     return this.credentials ? this.text(text, attributeName, undefined, found, true) : text;
   };
@@ -377,16 +377,15 @@ const enum Expect {
 }
 
 /**
- * The JSON text with the value of every key that `isSensitiveKey` matches
- * replaced by `"[REDACTED]"`, at any depth; every other character is kept as
- * it is. One pass, no parse: the text may be cut anywhere (at `maxBodyLength`),
+ * The JSON text with the value of every key that `keys` hides replaced by
+ * `"[REDACTED]"` (or what the scrubbing callback keeps), at any depth; every
+ * other character is kept as it is. One pass, no parse: the text may be cut anywhere (at `maxBodyLength`),
  * and a sensitive value cut short is still replaced whole. From the first
  * character that cannot be JSON (despite the content type), the rest of the
  * text is replaced by `[REDACTED]`: whatever follows can no longer be told
  * apart into keys and values.
  */
-export function scrubJson(text: string, isSensitiveKey: KeyMatcher | JsonKeyVerdicts, redactions?: Redactions): string {
-  const keys = isSensitiveKey instanceof JsonKeyVerdicts ? isSensitiveKey : new JsonKeyVerdicts(isSensitiveKey);
+export function scrubJson(text: string, keys: JsonKeyVerdicts, redactions: Redactions): string {
   const length = text.length;
   /** The open containers: true for an object, false for an array. */
   const inObject: boolean[] = [];
@@ -396,7 +395,7 @@ export function scrubJson(text: string, isSensitiveKey: KeyMatcher | JsonKeyVerd
   const keyStarts: number[] = [];
   const keyEnds: number[] = [];
   const indexes: number[] = [];
-  const credentials = redactions?.scrubber.credentials;
+  const credentials = redactions.scrubber.credentials;
   let expect = Expect.Value;
   /** The value about to be read is that of a sensitive key. */
   let sensitive = false;
@@ -425,9 +424,7 @@ export function scrubJson(text: string, isSensitiveKey: KeyMatcher | JsonKeyVerd
         if (sensitive) {
           sensitive = false;
           const end = valueEnd(text, index);
-          const replacement = redactions
-            ? redactions.jsonValue(text, index, end, jsonPath(text, redactions.attributeName, inObject, keyStarts, keyEnds, indexes))
-            : REDACTED_JSON_VALUE;
+          const replacement = redactions.jsonValue(text, index, end, jsonPath(text, redactions.attributeName, inObject, keyStarts, keyEnds, indexes));
           recorded += text.slice(copiedUpTo, index) + replacement;
           copiedUpTo = end;
           index = end;
@@ -444,10 +441,9 @@ export function scrubJson(text: string, isSensitiveKey: KeyMatcher | JsonKeyVerd
           const end = stringEnd(text, index);
           const found = credentials?.find(text, index + 1, end === -1 ? length : end - 1, end === -1);
           if (found !== undefined && found.length > 0) {
-            const scrubbing = redactions as Redactions;
-            const path = jsonPath(text, scrubbing.attributeName, inObject, keyStarts, keyEnds, indexes);
+            const path = jsonPath(text, redactions.attributeName, inObject, keyStarts, keyEnds, indexes);
             for (const credential of found) {
-              const replacement = scrubbing.scrubber.replacement(text, credential, path, scrubbing.found, Encoding.JsonStringContent);
+              const replacement = redactions.scrubber.replacement(text, credential, path, redactions.found, Encoding.JsonStringContent);
               recorded += text.slice(copiedUpTo, credential.start) + replacement;
               copiedUpTo = credential.end;
             }
@@ -557,10 +553,10 @@ function decodeFormKey(key: string): string {
  * A form body (`a=1&password=…`) with the value of every sensitive key (compared
  * decoded) replaced by `[REDACTED]`; every other byte, encoding included, kept.
  * A pair cut by the end of the text is judged by the part of its key that is there.
- * With `redactions`, a value that carries a credential (`note=Bearer%20eyJ…`,
- * read decoded) is replaced whole too.
+ * A value that carries a credential (`note=Bearer%20eyJ…`, read decoded) is
+ * replaced whole too, when the scrubber looks for credentials.
  */
-export function scrubForm(text: string, isSensitiveKey: KeyMatcher, redactions?: Redactions): string {
+export function scrubForm(text: string, redactions: Redactions): string {
   let recorded = '';
   let copiedUpTo = 0;
   let start = 0;
@@ -569,11 +565,7 @@ export function scrubForm(text: string, isSensitiveKey: KeyMatcher, redactions?:
     if (end === -1) end = text.length;
     const equals = text.indexOf('=', start);
     if (equals !== -1 && equals < end) {
-      const replacement = redactions
-        ? redactions.formValue(text, start, equals, end)
-        : isSensitiveKey(decodeFormKey(text.slice(start, equals)))
-          ? REDACTED_BODY_VALUE
-          : undefined;
+      const replacement = redactions.formValue(text, start, equals, end);
       if (replacement !== undefined) {
         recorded += text.slice(copiedUpTo, equals + 1) + replacement;
         copiedUpTo = end;

@@ -98,6 +98,11 @@ export function compilePatterns(list: SensitivePatterns | undefined): CompiledPa
   return compiled;
 }
 
+/** One expression for all the default patterns: one search instead of one per pattern. */
+function anyDefaultPattern(): RegExp {
+  return new RegExp(DEFAULT_SENSITIVE_PATTERNS.map((pattern) => pattern.source).join('|'));
+}
+
 /** Whether the value under a key is written as it is. Takes the key as it appears (decoded from its encoding). */
 export type KeyMatcher = (key: string) => boolean;
 
@@ -111,7 +116,7 @@ const LONGEST_REMEMBERED_KEY = 64;
  * and `extra`. Keys repeat from body to body; each verdict is remembered.
  */
 export function compileKeyMatcher(extra: readonly RegExp[], withDefaults = true): KeyMatcher {
-  const defaults = withDefaults ? new RegExp(DEFAULT_SENSITIVE_PATTERNS.map((pattern) => pattern.source).join('|')) : undefined;
+  const defaults = withDefaults ? anyDefaultPattern() : undefined;
   if (!defaults && extra.length === 0) return () => false;
   const verdicts = new Map<string, boolean>();
   const judge = (key: string): boolean => {
@@ -140,7 +145,7 @@ export function compileKeyMatcher(extra: readonly RegExp[], withDefaults = true)
  * sensitive, so it is not remembered.
  */
 export function compileSensitiveWordFinder(extra: readonly RegExp[], withDefaults = true): (key: string) => string {
-  const defaults = withDefaults ? new RegExp(DEFAULT_SENSITIVE_PATTERNS.map((pattern) => pattern.source).join('|')) : undefined;
+  const defaults = withDefaults ? anyDefaultPattern() : undefined;
   return (key) => {
     const normalised = normaliseKey(key);
     const match = defaults?.exec(normalised) ?? extra.reduce<RegExpExecArray | null>((found, pattern) => found ?? pattern.exec(normalised) ?? pattern.exec(key), null);

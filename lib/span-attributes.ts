@@ -16,6 +16,7 @@ import {
   ERROR_TYPE_VALUE_OTHER,
   HTTP_REQUEST_METHOD_VALUE_OTHER,
 } from '@opentelemetry/semantic-conventions';
+import { protocolVersionOf } from './platform';
 import { QueryRedaction, redactUrlsInText, RequestUrl } from './url';
 
 /** `error.type` of a request that the application cancelled. */
@@ -62,23 +63,10 @@ export function requestAttributes(method: NormalisedMethod, url: RequestUrl | un
   return attributes;
 }
 
-interface ResponseLike {
+export interface ResponseLike {
   status?: unknown;
-  request?: { res?: { httpVersion?: unknown }; session?: unknown; sentHeaders?: unknown };
-}
-
-/**
- * The protocol version the response came in: Node's `IncomingMessage` says;
- * an HTTP/2 exchange (axios' `httpVersion: 2`) hands back its stream, which
- * has no response object but a session and the headers it sent.
- */
-function protocolVersionOf(request: ResponseLike['request']): string | undefined {
-  if (!request) return undefined;
-  const httpVersion = request.res?.httpVersion;
-  if (typeof httpVersion === 'string' && httpVersion !== '') return httpVersion;
-  return typeof request.session === 'object' && request.session !== null && typeof request.sentHeaders === 'object'
-    ? '2'
-    : undefined;
+  /** What the transport sent: where the protocol version is read from. */
+  request?: unknown;
 }
 
 /** Status code and protocol version of a response; the span's status for >= 400. Returns the attributes set. */

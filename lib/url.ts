@@ -3,7 +3,10 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+import type { GetUri } from './axios-internals';
 import { escapeRegExp, KeyMatcher, RawKeyVerdicts } from './sensitive';
+
+export type { GetUri } from './axios-internals';
 
 /**
  * Query keys whose values are redacted in `url.full` by default, compared
@@ -104,8 +107,6 @@ const QUESTION_MARK = 0x3f;
 const EQUALS = 0x3d;
 const AMPERSAND = 0x26;
 
-/** axios' own `Axios.prototype.getUri`. */
-export type GetUri = (this: { defaults: object }, config: object) => string;
 
 interface UrlConfig {
   baseURL?: unknown;

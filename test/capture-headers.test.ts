@@ -11,8 +11,6 @@ import type { IncomingHttpHeaders } from 'http';
 
 import { AxiosInstrumentationConfig, DEFAULT_SENSITIVE_HEADERS, REDACTED_HEADER_VALUE } from '../lib';
 import {
-  captureRequestHeaders,
-  captureResponseHeaders,
   compileHeaderMatcher,
   HeaderCapture,
   forEachHeader,
@@ -541,7 +539,7 @@ describe('headers module: reading headers from every source the adapters use', (
     });
   });
 
-  describe('captureRequestHeaders / captureResponseHeaders', () => {
+  describe('HeaderCapture.record', () => {
     const isSensitive = compileHeaderMatcher(['authorization', 'set-cookie']);
     const noQueryRedaction = compileQueryRedaction([]);
     const requestCapture = (only?: ReadonlySet<string>) =>
@@ -550,7 +548,7 @@ describe('headers module: reading headers from every source the adapters use', (
     /** The request-header attributes that one capture of `source` sets. */
     const capturedFrom = (capture: HeaderCapture, source: unknown): Record<string, unknown> => {
       const span = tracer.startSpan('direct');
-      captureRequestHeaders(span, source, capture);
+      capture.record(span, source);
       span.end();
       const captured = capturedHeaders(finishedSpans().pop()!, REQUEST_PREFIX);
       resetInstrumentation();
@@ -559,12 +557,8 @@ describe('headers module: reading headers from every source the adapters use', (
 
     it('set one string-array attribute per header, redacting the sensitive ones', () => {
       const span = tracer.startSpan('direct');
-      captureRequestHeaders(span, { Authorization: 'Bearer x', Accept: ['a', 'b'] }, requestCapture());
-      captureResponseHeaders(
-        span,
-        new Headers({ 'Content-Type': 'text/plain' }),
-        new HeaderCapture(ATTR_HTTP_RESPONSE_HEADER, isSensitive, noQueryRedaction)
-      );
+      requestCapture().record(span, { Authorization: 'Bearer x', Accept: ['a', 'b'] });
+      new HeaderCapture(ATTR_HTTP_RESPONSE_HEADER, isSensitive, noQueryRedaction).record(span, new Headers({ 'Content-Type': 'text/plain' }));
       span.end();
       const { attributes } = onlySpan();
       assert.deepStrictEqual(attributes[ATTR_HTTP_REQUEST_HEADER('authorization')], REDACTED);
@@ -607,7 +601,7 @@ describe('headers module: reading headers from every source the adapters use', (
     it('with a named URL header, redacts the query of its value', () => {
       const capture = new HeaderCapture(ATTR_HTTP_RESPONSE_HEADER, isSensitive, compileQueryRedaction(['token']), new Set(['location']));
       const span = tracer.startSpan('direct');
-      captureResponseHeaders(span, { Location: '/next?token=t&page=2' }, capture);
+      capture.record(span, { Location: '/next?token=t&page=2' });
       span.end();
       assert.deepStrictEqual(onlySpan().attributes[ATTR_HTTP_RESPONSE_HEADER('location')], ['/next?token=REDACTED&page=2']);
     });

@@ -11,7 +11,7 @@ import * as assert from 'assert';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ATTR_HTTP_REQUEST_HEADER, ATTR_HTTP_RESPONSE_HEADER } from '@opentelemetry/semantic-conventions';
 
-import { CAPTURE_REQUEST_HEADERS_ENV, CAPTURE_RESPONSE_HEADERS_ENV } from '../lib/config';
+import { CAPTURE_REQUEST_HEADERS_ENV, CAPTURE_RESPONSE_HEADERS_ENV } from '../lib/platform/node/environment';
 import { ATTR_HTTP_RESPONSE_BODY_CONTENT } from '../lib/semconv';
 import { onlySpan } from './support/assertions';
 import { useTestServer } from './support/suite';

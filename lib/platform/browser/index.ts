@@ -3,8 +3,17 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-export { checkEsmSetup, environmentVariable } from './environment';
+export { checkEsmSetup, environmentFlag, environmentVariable, headersToCaptureFromEnvironment } from './environment';
 export { copyText, decodeBytes } from './text';
-export { absoluteRequestUrl, tracePropagationFilter, transportDecodedBody, transportRecordsDuration } from './requests';
-export { takeZeroCodeInstrumentation } from './zero-code-slot';
+export {
+  absoluteRequestUrl,
+  nodeRequestHeadersSource,
+  protocolVersionOf,
+  tracePropagationFilter,
+  transportDecodedBody,
+  transportRecordsDuration,
+} from './requests';
+export { isHttpAdapter, restoreBeforeRedirect, traceRedirectHops } from './redirects';
+export { axiosModuleHooks } from './module-hooks';
+export { takeOverFromZeroCode } from './zero-code-slot';
 export { finishNetworkTimings, startNetworkTimings, unwatchNetworkTimings, watchNetworkTimings } from './timings';

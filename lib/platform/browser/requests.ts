@@ -118,3 +118,13 @@ export function transportDecodedBody(_request: unknown): boolean {
 export function transportRecordsDuration(_viaHttpAdapter: boolean, _sentRequest: unknown): boolean {
   return false;
 }
+
+/** The xhr and fetch adapters' requests do not say which protocol version the browser spoke. */
+export function protocolVersionOf(_sentRequest: unknown): undefined {
+  return undefined;
+}
+
+/** A page's requests have no Node `ClientRequest`. */
+export function nodeRequestHeadersSource(_request: object): undefined {
+  return undefined;
+}

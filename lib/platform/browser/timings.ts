@@ -223,6 +223,6 @@ export function finishNetworkTimings(started: NetworkTimings, span: Span, settle
 // A browser's Resource Timing entries are looked for per request, from its
 // start: nothing to watch while the instrumentation is enabled.
 
-export function watchNetworkTimings(): void {}
+export function watchNetworkTimings(_instrumentation: object): void {}
 
-export function unwatchNetworkTimings(): void {}
+export function unwatchNetworkTimings(_instrumentation: object): void {}

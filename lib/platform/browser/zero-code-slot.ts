@@ -4,6 +4,4 @@
  */
 
 /** A page has no zero-code entry point: there is never an instrumentation to take over from. */
-export function takeZeroCodeInstrumentation(_successor: object): object | undefined {
-  return undefined;
-}
+export function takeOverFromZeroCode(_successor: object, _remember: unknown): void {}

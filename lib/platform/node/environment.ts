@@ -7,6 +7,22 @@ export function environmentVariable(name: string): string | undefined {
   return process.env[name];
 }
 
+/** A boolean variable: undefined when unset or empty; as in the OpenTelemetry configuration specification, only "true" is true. */
+export function environmentFlag(name: string): boolean | undefined {
+  const raw = environmentVariable(name)?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return undefined;
+  return raw === 'true';
+}
+
+/** The request headers to capture when `headersToSpanAttributes` is not given (as OpenTelemetry Java names it). */
+export const CAPTURE_REQUEST_HEADERS_ENV = 'OTEL_INSTRUMENTATION_HTTP_CLIENT_CAPTURE_REQUEST_HEADERS';
+export const CAPTURE_RESPONSE_HEADERS_ENV = 'OTEL_INSTRUMENTATION_HTTP_CLIENT_CAPTURE_RESPONSE_HEADERS';
+
+/** The entries of the comma-separated list of headers to capture, as written. */
+export function headersToCaptureFromEnvironment(direction: 'request' | 'response'): string[] | undefined {
+  return environmentVariable(direction === 'request' ? CAPTURE_REQUEST_HEADERS_ENV : CAPTURE_RESPONSE_HEADERS_ENV)?.split(',');
+}
+
 /** Node options that load a file before the application: where the ESM loader hook can be registered. */
 const PRELOAD_FLAG = /^(?:--import|--require|-r|--loader|--experimental-loader)(?:=|$)/;
 
@@ -31,7 +47,12 @@ function esmEntryWithoutPreload(): boolean {
  * copy was handed over by then (checked once the code that created the
  * instrumentation has run on, so that a manuallyInstrument() right after counts).
  */
-export function checkEsmSetup(handedOver: () => boolean | undefined, warn: (message: string) => void): void {
+/** The instrumentations whose set-up was checked: each once, after its first enable(). */
+const checked = new WeakSet<object>();
+
+export function checkEsmSetup(instrumentation: object, handedOver: () => boolean | undefined, warn: (message: string) => void): void {
+  if (checked.has(instrumentation)) return;
+  checked.add(instrumentation);
   try {
     if (!esmEntryWithoutPreload()) return;
     const check = setTimeout(() => {

@@ -6,9 +6,17 @@
 // First: says what to install when the optional peer @opentelemetry/instrumentation is missing.
 import './base-package';
 
-export { checkEsmSetup, environmentVariable } from './environment';
+export { checkEsmSetup, environmentFlag, environmentVariable, headersToCaptureFromEnvironment } from './environment';
 export { copyText, decodeBytes } from './text';
-export { absoluteRequestUrl, tracePropagationFilter, transportDecodedBody } from './requests';
+export {
+  absoluteRequestUrl,
+  nodeRequestHeadersSource,
+  protocolVersionOf,
+  tracePropagationFilter,
+  transportDecodedBody,
+} from './requests';
 export { transportRecordsDuration } from './transport-metrics';
-export { takeZeroCodeInstrumentation } from './zero-code-slot';
+export { isHttpAdapter, restoreBeforeRedirect, traceRedirectHops } from './redirects';
+export { axiosModuleHooks } from './module-hooks';
+export { takeOverFromZeroCode } from './zero-code-slot';
 export { finishNetworkTimings, startNetworkTimings, unwatchNetworkTimings, watchNetworkTimings } from './timings';

@@ -30,3 +30,34 @@ export function tracePropagationFilter(
 export function transportDecodedBody(request: unknown): boolean {
   return typeof Request === 'function' && request instanceof Request;
 }
+
+/**
+ * The protocol version an answer came in: Node's `IncomingMessage` says; an
+ * HTTP/2 exchange (axios' `httpVersion: 2`) hands back its stream, which has
+ * no response object but a session and the headers it sent.
+ */
+export function protocolVersionOf(sentRequest: unknown): string | undefined {
+  const request = sentRequest as { res?: { httpVersion?: unknown }; session?: unknown; sentHeaders?: unknown } | undefined;
+  if (!request) return undefined;
+  const httpVersion = request.res?.httpVersion;
+  if (typeof httpVersion === 'string' && httpVersion !== '') return httpVersion;
+  return typeof request.session === 'object' && request.session !== null && typeof request.sentHeaders === 'object'
+    ? '2'
+    : undefined;
+}
+
+/**
+ * Where the headers that really went out can be read, when the transport is
+ * Node's: the `ClientRequest` (http adapter), or the one follow-redirects is
+ * sending now.
+ */
+export function nodeRequestHeadersSource(request: object): object | undefined {
+  const candidate = request as {
+    getHeaders?: unknown;
+    // follow-redirects wraps the ClientRequest it is currently sending
+    _currentRequest?: { getHeaders?: unknown };
+  };
+  if (typeof candidate.getHeaders === 'function') return request;
+  const current = candidate._currentRequest;
+  return current && typeof current.getHeaders === 'function' ? current : undefined;
+}

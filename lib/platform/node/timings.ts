@@ -7,6 +7,7 @@ import { context, diag, type Span } from '@opentelemetry/api';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
+import { ATTR_NETWORK_PEER_ADDRESS, ATTR_NETWORK_PEER_PORT } from '@opentelemetry/semantic-conventions';
 
 import {
   NETWORK_TIMINGS_KEY,
@@ -15,6 +16,7 @@ import {
   recordNetworkTimings,
   SettledRequest,
 } from '../../network-timings';
+import { ATTR_AXIOS_CONNECTION_PROXY, ATTR_AXIOS_CONNECTION_REUSED } from '../../semconv';
 
 // Where the phases of a request come from on Node. Nothing here reads a body
 // or adds a listener the application could notice: Node's diagnostics channels
@@ -226,7 +228,7 @@ function onHttp2ResponseHeaders(message: unknown): void {
  */
 function guarded(what: string, onMessage: (message: unknown) => void): (message: unknown) => void {
   return (message) => {
-    if (watchers === 0) return;
+    if (watchers.size === 0) return;
     try {
       onMessage(message);
     } catch (error) {
@@ -249,27 +251,28 @@ const SUBSCRIPTIONS: ReadonlyArray<[string, (message: unknown) => void]> = [
 ];
 
 /** The enabled instrumentations that watch. */
-let watchers = 0;
+const watchers = new Set<object>();
 let subscribed = false;
 
 /**
- * Starts recording the network phases of axios requests (one call per enabled
- * instrumentation). The channels are subscribed once and stay subscribed: a
- * channel's first subscriber and its last unsubscribe change the prototype of
- * Node's channel object, which throws away the optimised code of Node's HTTP
- * client each time; an application that toggles the instrumentation would pay
- * for that again and again. Unwatched, a message costs a look at the context.
+ * Starts recording the network phases of axios requests for an enabled
+ * instrumentation (counted once, however often it is enabled). The channels
+ * are subscribed once and stay subscribed: a channel's first subscriber and
+ * its last unsubscribe change the prototype of Node's channel object, which
+ * throws away the optimised code of Node's HTTP client each time; an
+ * application that toggles the instrumentation would pay for that again and
+ * again. Unwatched, a message costs a look at the context.
  */
-export function watchNetworkTimings(): void {
-  watchers += 1;
+export function watchNetworkTimings(instrumentation: object): void {
+  watchers.add(instrumentation);
   if (subscribed || typeof diagnosticsChannel.subscribe !== 'function') return;
   subscribed = true;
   for (const [name, onMessage] of SUBSCRIPTIONS) diagnosticsChannel.subscribe(name, onMessage);
 }
 
 /** Stops, once every instrumentation that called watchNetworkTimings() has called this. */
-export function unwatchNetworkTimings(): void {
-  if (watchers > 0) watchers -= 1;
+export function unwatchNetworkTimings(instrumentation: object): void {
+  watchers.delete(instrumentation);
 }
 
 /** Follows the phases of an attempt handed to the transport now, found through NETWORK_TIMINGS_KEY while it runs. */
@@ -277,10 +280,21 @@ export function startNetworkTimings(_href: string | undefined, withEvents: boole
   return new NetworkTimings(performance.now(), withEvents);
 }
 
+/** The attributes of the connection an attempt went out on, which only Node sees. */
+function recordConnection(span: Span, timings: NetworkTimings): void {
+  if (timings.peerAddress) span.setAttribute(ATTR_NETWORK_PEER_ADDRESS, timings.peerAddress);
+  if (timings.peerPort) span.setAttribute(ATTR_NETWORK_PEER_PORT, timings.peerPort);
+  if (timings.socketReused !== undefined) span.setAttribute(ATTR_AXIOS_CONNECTION_REUSED, timings.socketReused);
+  if (timings.viaProxy) span.setAttribute(ATTR_AXIOS_CONNECTION_PROXY, true);
+}
+
 /** The attempt settled: everything Node shows of it has been seen; its phases are recorded and the span ended. */
 export function finishNetworkTimings(timings: NetworkTimings, span: Span, settled: SettledRequest, done: () => void): void {
   try {
-    if (span.isRecording()) recordNetworkTimings(span, timings, settled.timeOrigin);
+    if (span.isRecording()) {
+      recordConnection(span, timings);
+      recordNetworkTimings(span, timings, settled.timeOrigin);
+    }
   } finally {
     done();
   }

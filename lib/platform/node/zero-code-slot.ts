@@ -13,6 +13,8 @@
 
 import { diag } from '@opentelemetry/api';
 
+import { AxiosModule, findAxiosModule } from '../../axios-internals';
+
 const ZERO_CODE_SLOT = Symbol.for('opentelemetry-instrumentation-axios: the zero-code instrumentation');
 
 type Slot = { [ZERO_CODE_SLOT]?: object };
@@ -26,7 +28,7 @@ export function setZeroCodeInstrumentation(instrumentation: object): void {
 }
 
 /** The zero-code instrumentation, taken out of its slot for `successor`, which is to stop it; undefined when there is none. */
-export function takeZeroCodeInstrumentation(successor: object): object | undefined {
+function takeZeroCodeInstrumentation(successor: object): object | undefined {
   const previous = zeroCodeInstrumentation();
   if (!previous || previous === successor) return undefined;
   delete (globalThis as Slot)[ZERO_CODE_SLOT];
@@ -35,4 +37,15 @@ export function takeZeroCodeInstrumentation(successor: object): object | undefin
       'the register entry point started; its options apply, not the OTEL_INSTRUMENTATION_AXIOS_* variables'
   );
   return previous;
+}
+
+/** The zero-code instrumentation stops for `successor`, which is given the copies of axios it knew. */
+export function takeOverFromZeroCode(successor: object, remember: (axiosModule: AxiosModule) => void): void {
+  const previous = takeZeroCodeInstrumentation(successor) as { _handOver?: () => unknown[] } | undefined;
+  // An older copy of this package has no _handOver: it keeps tracing, this one finds axios patched.
+  if (typeof previous?._handOver !== 'function') return;
+  for (const copy of previous._handOver()) {
+    const axiosModule = findAxiosModule(copy);
+    if (axiosModule) remember(axiosModule);
+  }
 }
