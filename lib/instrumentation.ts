@@ -521,10 +521,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
       }
     }
     restoreBeforeRedirect(this, state, config);
-    this._endRequest(state, span, requestBodySize, responseBodySize, sentRequest, {
-      answered: answer !== undefined,
-      bodySizeKnown: responseBodySizeKnown,
-    });
+    this._endRequest(state, span, requestBodySize, responseBodySize, sentRequest, answer !== undefined, responseBodySizeKnown);
   }
 
   /**
@@ -633,6 +630,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
    * is counted once under `http.client.request.duration`.
    *
    * @param sentRequest what axios reports as sent; undefined when the attempt never reached the transport
+   * @param answered the server answered (see SettledRequest)
+   * @param bodySizeKnown the response's headers gave its body size (see SettledRequest)
    *
    * A span whose network phases are followed is ended, with this end time,
    * once they are recorded: in a browser the timing entry may come later.
@@ -643,7 +642,8 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     requestBodySize: number | undefined,
     responseBodySize: number | undefined,
     sentRequest: unknown,
-    outcome: Pick<SettledRequest, 'answered' | 'bodySizeKnown'> = { answered: true, bodySizeKnown: true }
+    answered = true,
+    bodySizeKnown = true
   ): void {
     // A hop whose successor's span could not start stays the request's span: it is ended once.
     if (state.endedSpan === span) return;
@@ -654,20 +654,18 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const { timings } = state;
     state.timings = undefined;
     if (timings !== undefined) {
-      let ended = false;
-      const end = () => {
-        if (!ended) span.end(endTime);
-        ended = true;
+      const settled: SettledRequest = {
+        answered,
+        bodySizeKnown,
+        clearTimingResources: state.options.clearTimingResources === true,
+        timeOrigin: state.startEpochMillis - state.startTime,
       };
       try {
-        finishNetworkTimings(timings, span, {
-          ...outcome,
-          clearTimingResources: state.options.clearTimingResources === true,
-          timeOrigin: state.startEpochMillis - state.startTime,
-        }, end);
+        finishNetworkTimings(timings, span, settled, () => span.end(endTime));
       } catch (error) {
         this._ourFailure('recording the network timings', error);
-        end();
+        // Unless the platform ended it before it failed.
+        if (span.isRecording()) span.end(endTime);
       }
     } else {
       span.end(endTime);
