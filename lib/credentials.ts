@@ -174,16 +174,6 @@ export class CredentialFinder {
   /** The third shape alone, for a text without `:` or `=`, which can hold no other. */
   private readonly schemes = new RegExp(SCHEMES.source, SCHEMES.flags);
   private readonly schemeAt = new RegExp(SCHEME_AT.source, SCHEME_AT.flags);
-  /**
-   * The last search: of which text, with which expression, and what it found
-   * first (null: nothing). A header value is searched by `anyShapeIn`, then by `find`.
-   */
-  private readonly lastSearch: { text: string | undefined; shapes: RegExp | undefined; match: RegExpExecArray | null } = {
-    text: undefined,
-    shapes: undefined,
-    match: null,
-  };
-
   constructor(
     private readonly isSensitiveKey: KeyMatcher,
     private readonly isRedactedQueryKey: (key: string) => boolean
@@ -204,7 +194,8 @@ export class CredentialFinder {
     const searched = start === 0 && end === text.length ? text : text.slice(start, end);
     const length = searched.length;
     let found: CredentialFound[] | undefined;
-    let match = this.firstMatch(searched, shapes);
+    shapes.lastIndex = 0;
+    let match = shapes.exec(searched);
     while (match !== null) {
       const matchEnd = match.index + match[0].length;
       let credential: CredentialFound | undefined;
@@ -222,15 +213,7 @@ export class CredentialFinder {
       shapes.lastIndex = next;
       match = shapes.exec(searched);
     }
-    // Holds no body alive until the next search.
-    this.lastSearch.text = undefined;
     return found ?? NOTHING_FOUND;
-  }
-
-  /** Whether anything shaped like a credential (sensitive or not) is in `text`; `find` reuses the search. */
-  anyShapeIn(text: string): boolean {
-    const shapes = this.shapesFor(text, 0, text.length);
-    return shapes !== undefined && this.firstMatch(text, shapes) !== null;
   }
 
   /**
@@ -256,18 +239,6 @@ export class CredentialFinder {
       if (!scheme && (code === 0x20 || code === 0x09)) scheme = isSchemeBefore(text, start, index);
     }
     return scheme ? this.schemes : undefined;
-  }
-
-  /** The first match in `text`: the one `anyShapeIn` found, if it searched the same text last. */
-  private firstMatch(text: string, shapes: RegExp): RegExpExecArray | null {
-    const last = this.lastSearch;
-    if (last.text === text && last.shapes === shapes) return last.match;
-    shapes.lastIndex = 0;
-    const match = shapes.exec(text);
-    last.text = text;
-    last.shapes = shapes;
-    last.match = match;
-    return match;
   }
 
   /** The userinfo after `scheme://`; in a text cut short, what is left of an authority that may have been one. */

@@ -7,7 +7,8 @@ import { diag } from '@opentelemetry/api';
 import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
 
 import { CredentialFound, CredentialFinder } from './credentials';
-import { KeyMatcher, RawKeyVerdicts } from './sensitive';
+import { RawKeyVerdicts } from './platform';
+import type { KeyMatcher } from './sensitive';
 import type { ScrubCallback } from './types';
 
 /** Written in place of the value of a sensitive key in a captured body. */
@@ -88,11 +89,9 @@ export class Scrubber {
    * `attributeName`), or the value at `index` of a header's attribute.
    */
   text(text: string, attributeName: string, index: number | undefined, found: ScrubbedNote[], mayBeCut = false): string {
-    const credentials = this.credentials;
-    // Most header values hold no shape at all: then no closure is made for them.
-    if (!credentials || !credentials.anyShapeIn(text)) return text;
-    const credentialsFound = credentials.find(text, 0, text.length, mayBeCut);
-    if (credentialsFound.length === 0) return text;
+    // `find` allocates nothing for the many texts that hold no credential.
+    const credentialsFound = this.credentials?.find(text, 0, text.length, mayBeCut);
+    if (credentialsFound === undefined || credentialsFound.length === 0) return text;
     const path = index === undefined ? [attributeName] : [attributeName, index];
     let recorded = '';
     let copiedUpTo = 0;

@@ -5,6 +5,7 @@
 
 export { checkEsmSetup, environmentFlag, environmentVariable, headersToCaptureFromEnvironment } from './environment';
 export { copyText, decodeBytes } from './text';
+export { RawKeyVerdicts, remembered, rememberedByPair } from './caches';
 export {
   absoluteRequestUrl,
   nodeRequestHeadersSource,

@@ -8,6 +8,7 @@ import './base-package';
 
 export { checkEsmSetup, environmentFlag, environmentVariable, headersToCaptureFromEnvironment } from './environment';
 export { copyText, decodeBytes } from './text';
+export { RawKeyVerdicts, remembered, rememberedByPair } from './caches';
 export {
   absoluteRequestUrl,
   nodeRequestHeadersSource,
