@@ -6,6 +6,7 @@
 export { checkEsmSetup, environmentFlag, environmentVariable, headersToCaptureFromEnvironment } from './environment';
 export { copyText, decodeBytes } from './text';
 export { RawKeyVerdicts, remembered, rememberedByPair } from './caches';
+export { shortTextShapes } from './short-texts';
 export {
   absoluteRequestUrl,
   nodeRequestHeadersSource,

@@ -9,6 +9,7 @@ import './base-package';
 export { checkEsmSetup, environmentFlag, environmentVariable, headersToCaptureFromEnvironment } from './environment';
 export { copyText, decodeBytes } from './text';
 export { RawKeyVerdicts, remembered, rememberedByPair } from './caches';
+export { shortTextShapes } from './short-texts';
 export {
   absoluteRequestUrl,
   nodeRequestHeadersSource,
