@@ -4,7 +4,7 @@
  */
 
 import type { GetUri } from './axios-internals';
-import { RawKeyVerdicts, remembered, rememberedByPair } from './platform';
+import { queryKeysCheck, remembered, rememberedByPair } from './platform';
 import { escapeRegExp, KeyMatcher } from './sensitive';
 
 export type { GetUri } from './axios-internals';
@@ -43,7 +43,7 @@ export const REDACTED = 'REDACTED';
 export interface QueryRedaction {
   /** Whether the value of a (decoded) key is redacted: one of the keys given, or a match of the patterns. */
   isRedactedKey: (decodedKey: string) => boolean;
-  /** Cheap pre-check so that most queries are not split at all. */
+  /** Cheap pre-check so that most queries are not split at all; a query it lets through may still be unchanged. */
   mayContainKey: (search: string) => boolean;
 }
 
@@ -55,12 +55,10 @@ export function compileQueryRedaction(keys: readonly string[], isSensitiveKey?: 
   const lowerCaseKeys = new Set(keys.map((key) => key.toLowerCase()));
   if (isSensitiveKey) {
     // A pattern may match a key however it is encoded, so no pattern over the
-    // encoded query can tell; but the keys of a service's queries repeat, so
-    // each key's verdict is remembered by its encoded spelling and a query
-    // whose keys are all known harmless is not split at all.
+    // encoded query can tell: each key is judged (on Node, where the keys of a
+    // service's queries repeat, by a verdict remembered by its spelling).
     const isRedactedKey = (key: string) => lowerCaseKeys.has(key.toLowerCase()) || isSensitiveKey(key);
-    const verdicts = new RawKeyVerdicts((encodedKey) => isRedactedKey(decodeQueryKey(encodedKey)));
-    return { isRedactedKey, mayContainKey: (search) => anyKeyOf(search, verdicts) };
+    return { isRedactedKey, mayContainKey: queryKeysCheck((encodedKey) => isRedactedKey(decodeQueryKey(encodedKey))) };
   }
   const isRedactedKey = (key: string) => lowerCaseKeys.has(key.toLowerCase());
   if (keys.length === 0) return { isRedactedKey, mayContainKey: () => false };
@@ -83,31 +81,6 @@ function decodeQueryKey(key: string): string {
     return key;
   }
 }
-
-/** Whether `verdicts` condemns any key of a query (`?` optional; a pair without `=` is all key). */
-function anyKeyOf(search: string, verdicts: RawKeyVerdicts): boolean {
-  let start = search.charCodeAt(0) === QUESTION_MARK ? 1 : 0;
-  while (start <= search.length) {
-    let end = start;
-    while (end < search.length) {
-      const code = search.charCodeAt(end);
-      if (code === EQUALS || code === AMPERSAND) break;
-      end += 1;
-    }
-    if (verdicts.verdict(search, start, end)) return true;
-    if (search.charCodeAt(end) === EQUALS) {
-      end = search.indexOf('&', end);
-      if (end === -1) return false;
-    }
-    start = end + 1;
-  }
-  return false;
-}
-
-const QUESTION_MARK = 0x3f;
-const EQUALS = 0x3d;
-const AMPERSAND = 0x26;
-
 
 interface UrlConfig {
   baseURL?: unknown;
@@ -222,7 +195,9 @@ export function redactUrl(url: URL, redaction: QueryRedaction): URL {
     url.password = REDACTED;
   }
   if (url.search && redaction.mayContainKey(url.search)) {
-    url.search = redactQuery(url.search, redaction);
+    const search = redactQuery(url.search, redaction);
+    // A query the check let through may have no key to redact: then it stays as it is.
+    if (search !== url.search) url.search = search;
   }
   if (url.hash) url.hash = '';
   return url;

@@ -10,6 +10,7 @@ export { checkEsmSetup, environmentFlag, environmentVariable, headersToCaptureFr
 export { copyText, decodeBytes } from './text';
 export { RawKeyVerdicts, remembered, rememberedByPair } from './caches';
 export { shortTextShapes } from './short-texts';
+export { queryKeysCheck } from './query-keys';
 export {
   absoluteRequestUrl,
   nodeRequestHeadersSource,
