@@ -5,7 +5,7 @@
 
 import type { Span } from '@opentelemetry/api';
 
-import { nodeRequestHeadersSource, remembered } from './platform';
+import { isSameHeaderName, nodeRequestHeadersSource, remembered } from './platform';
 import type { Scrubber, ScrubbedNote } from './scrubbing';
 import { DEFAULT_SENSITIVE_PATTERNS, SENSITIVE_HEADER_NAMES_ONLY, statelessRegExp } from './sensitive';
 import { QueryRedaction, redactUrlString } from './url';
@@ -81,23 +81,10 @@ function isAxiosHeaders(source: object): boolean {
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/** `stored.toLowerCase() === lowerCaseName`, without making the lower-case copy for ASCII names. */
-function isSameName(stored: string, lowerCaseName: string): boolean {
-  if (stored.length !== lowerCaseName.length) return false;
-  if (stored === lowerCaseName) return true;
-  for (let index = 0; index < stored.length; index += 1) {
-    let code = stored.charCodeAt(index);
-    if (code >= 0x80) return stored.toLowerCase() === lowerCaseName;
-    if (code >= 0x41 && code <= 0x5a) code += 0x20;
-    if (code !== lowerCaseName.charCodeAt(index)) return false;
-  }
-  return true;
-}
-
 /** The value of the first own property whose name is `lowerCaseName` in any case. */
 function ownHeader(record: Record<string, unknown>, lowerCaseName: string): unknown {
   for (const name in record) {
-    if (hasOwn.call(record, name) && isSameName(name, lowerCaseName)) return record[name];
+    if (hasOwn.call(record, name) && isSameHeaderName(name, lowerCaseName)) return record[name];
   }
   return undefined;
 }

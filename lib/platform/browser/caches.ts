@@ -7,12 +7,15 @@
 // (../node/caches.ts) are worked out afresh here, the same answers, without
 // the code that remembers them.
 
+import { copyText } from './text';
+
 /** The verdicts on keys written inside a larger text (a JSON body, a query); `judge` gets the key as written. */
 export class RawKeyVerdicts {
   constructor(private readonly judge: (rawKey: string) => boolean) {}
 
   verdict(text: string, start: number, end: number): boolean {
-    return this.judge(text.slice(start, end));
+    // The key as Node's platform hands it over (a copy, lone surrogates replaced): the same verdict.
+    return this.judge(copyText(text.slice(start, end)));
   }
 }
 
