@@ -9,7 +9,7 @@ import type { DiagLogger } from '@opentelemetry/api';
 
 import type { AxiosInstrumentationConfig } from './types';
 import { compileHeaderMatcher, DEFAULT_SENSITIVE_HEADERS, HeaderCapture, HeaderMatcher } from './headers';
-import { compileQueryRedaction, DEFAULT_REDACTED_QUERY_PARAMS, QueryRedaction, RequestUrlCache } from './url';
+import { compileQueryRedaction, DEFAULT_REDACTED_QUERY_PARAMS, QueryRedaction, RequestUrls, requestUrls } from './url';
 import type { BodyAttributeNames } from './body';
 import { environmentFlag, headersToCaptureFromEnvironment, tracePropagationFilter } from './platform';
 import { CredentialFinder } from './credentials';
@@ -61,7 +61,7 @@ export interface ResolvedCapture {
   isSensitiveHeader: HeaderMatcher;
   queryRedaction: QueryRedaction;
   /** The URLs of recent requests, described with this queryRedaction. */
-  urls: RequestUrlCache;
+  urls: RequestUrls;
   /** Whether a request to this absolute URL may carry the trace headers (`propagateTraceHeaderCorsUrls`). */
   propagatesTo: (href: string | undefined) => boolean;
 }
@@ -155,7 +155,7 @@ export function resolveConfig(config: AxiosInstrumentationConfig, logger?: Pick<
       scrubbedAttribute: logfireNames ? ATTR_LOGFIRE_SCRUBBED : ATTR_AXIOS_SCRUBBED,
       isSensitiveHeader,
       queryRedaction,
-      urls: new RequestUrlCache(queryRedaction),
+      urls: requestUrls(queryRedaction),
       propagatesTo: tracePropagationFilter(config.propagateTraceHeaderCorsUrls),
     },
   };

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+import { shortTextShapes } from './platform';
 import type { KeyMatcher } from './sensitive';
 
 /** The HTTP authentication schemes whose token is looked for (IANA's registry, and GitHub's `token`, Discord's `Bot`). */
@@ -43,8 +44,6 @@ const SHAPES = new RegExp(
 
 /** What every shape but the third needs. */
 const SEPARATOR = /[:=]/g;
-/** Texts up to this long are looked at character by character before any search. */
-const LONGEST_TEXT_LOOKED_AT = 64;
 
 /** The third shape alone (its scheme is group 1). */
 const SCHEMES = new RegExp(SCHEME_THEN_TOKEN, 'gi');
@@ -82,27 +81,6 @@ function isTokenCharacter(code: number): boolean {
 
 function isAlphanumeric(code: number): boolean {
   return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code >= 0x80;
-}
-
-function isLetter(code: number): boolean {
-  const lower = code | 0x20;
-  return lower >= 0x61 && lower <= 0x7a;
-}
-
-/** Whether the letters just before `index` (back to `start` at most) are an auth scheme's name, in any case. */
-function isSchemeBefore(text: string, start: number, index: number): boolean {
-  let wordStart = index;
-  // No name is longer than 9 letters: a longer word stops the walk at 10 and matches none.
-  while (wordStart > start && wordStart > index - 10 && isLetter(text.charCodeAt(wordStart - 1))) wordStart -= 1;
-  const length = index - wordStart;
-  for (const name of AUTH_SCHEME_NAMES) {
-    if (name.length !== length) continue;
-    let same = true;
-    // Letters only here: `| 0x20` is their lower case.
-    for (let offset = 0; same && offset < length; offset += 1) same = (text.charCodeAt(wordStart + offset) | 0x20) === name.charCodeAt(offset);
-    if (same) return true;
-  }
-  return false;
 }
 
 /** Where a run of token characters starting at `start` ends (at most `end`). */
@@ -174,16 +152,6 @@ export class CredentialFinder {
   /** The third shape alone, for a text without `:` or `=`, which can hold no other. */
   private readonly schemes = new RegExp(SCHEMES.source, SCHEMES.flags);
   private readonly schemeAt = new RegExp(SCHEME_AT.source, SCHEME_AT.flags);
-  /**
-   * The last search: of which text, with which expression, and what it found
-   * first (null: nothing). A header value is searched by `anyShapeIn`, then by `find`.
-   */
-  private readonly lastSearch: { text: string | undefined; shapes: RegExp | undefined; match: RegExpExecArray | null } = {
-    text: undefined,
-    shapes: undefined,
-    match: null,
-  };
-
   constructor(
     private readonly isSensitiveKey: KeyMatcher,
     private readonly isRedactedQueryKey: (key: string) => boolean
@@ -204,7 +172,8 @@ export class CredentialFinder {
     const searched = start === 0 && end === text.length ? text : text.slice(start, end);
     const length = searched.length;
     let found: CredentialFound[] | undefined;
-    let match = this.firstMatch(searched, shapes);
+    shapes.lastIndex = 0;
+    let match = shapes.exec(searched);
     while (match !== null) {
       const matchEnd = match.index + match[0].length;
       let credential: CredentialFound | undefined;
@@ -222,52 +191,24 @@ export class CredentialFinder {
       shapes.lastIndex = next;
       match = shapes.exec(searched);
     }
-    // Holds no body alive until the next search.
-    this.lastSearch.text = undefined;
     return found ?? NOTHING_FOUND;
-  }
-
-  /** Whether anything shaped like a credential (sensitive or not) is in `text`; `find` reuses the search. */
-  anyShapeIn(text: string): boolean {
-    const shapes = this.shapesFor(text, 0, text.length);
-    return shapes !== undefined && this.firstMatch(text, shapes) !== null;
   }
 
   /**
    * The expression that can find something in text[start, end); undefined
    * when nothing can be there. Every shape but an auth scheme's needs a `:` or
-   * `=`; a scheme is a word before a space or tab. A short text (most string
-   * values) is looked at character by character, which spares most of them any
-   * search; a longer one (prose) is tested for a `:` or `=` by an expression,
-   * which reads long texts faster.
+   * `=`. On Node a short text (most string values) is first looked at
+   * character by character, which spares most of them any search (see
+   * `shortTextShapes`); otherwise the text is tested for a `:` or `=` by an
+   * expression, which reads long texts faster.
    */
   private shapesFor(text: string, start: number, end: number): RegExp | undefined {
-    const length = end - start;
-    if (length < SHORTEST_CREDENTIAL_SHAPE) return undefined;
-    if (length > LONGEST_TEXT_LOOKED_AT) {
-      SEPARATOR.lastIndex = start;
-      const separator = SEPARATOR.exec(text);
-      return separator !== null && separator.index < end ? this.shapes : this.schemes;
-    }
-    let scheme = false;
-    for (let index = start; index < end; index += 1) {
-      const code = text.charCodeAt(index);
-      if (code === 0x3a || code === 0x3d) return this.shapes; // : =
-      if (!scheme && (code === 0x20 || code === 0x09)) scheme = isSchemeBefore(text, start, index);
-    }
-    return scheme ? this.schemes : undefined;
-  }
-
-  /** The first match in `text`: the one `anyShapeIn` found, if it searched the same text last. */
-  private firstMatch(text: string, shapes: RegExp): RegExpExecArray | null {
-    const last = this.lastSearch;
-    if (last.text === text && last.shapes === shapes) return last.match;
-    shapes.lastIndex = 0;
-    const match = shapes.exec(text);
-    last.text = text;
-    last.shapes = shapes;
-    last.match = match;
-    return match;
+    if (end - start < SHORTEST_CREDENTIAL_SHAPE) return undefined;
+    const looked = shortTextShapes(text, start, end, AUTH_SCHEME_NAMES);
+    if (looked !== undefined) return looked === 'separator' ? this.shapes : looked === 'scheme' ? this.schemes : undefined;
+    SEPARATOR.lastIndex = start;
+    const separator = SEPARATOR.exec(text);
+    return separator !== null && separator.index < end ? this.shapes : this.schemes;
   }
 
   /** The userinfo after `scheme://`; in a text cut short, what is left of an authority that may have been one. */

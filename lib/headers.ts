@@ -5,7 +5,7 @@
 
 import type { Span } from '@opentelemetry/api';
 
-import { nodeRequestHeadersSource } from './platform';
+import { isSameHeaderName, nodeRequestHeadersSource, remembered } from './platform';
 import type { Scrubber, ScrubbedNote } from './scrubbing';
 import { DEFAULT_SENSITIVE_PATTERNS, SENSITIVE_HEADER_NAMES_ONLY, statelessRegExp } from './sensitive';
 import { QueryRedaction, redactUrlString } from './url';
@@ -32,7 +32,9 @@ const URL_HEADERS = new Set(['location', 'content-location', 'referer']);
 export type HeaderMatcher = (lowerCaseName: string) => boolean;
 
 /** Bounds the memory of a matcher fed with arbitrary header names. */
-const MAX_REMEMBERED_HEADER_NAMES = 512;
+const REMEMBERED_HEADER_NAMES = 512;
+/** Longer header names are judged afresh each time rather than remembered. */
+const LONGEST_REMEMBERED_HEADER_NAME = 256;
 
 export function compileHeaderMatcher(list: ReadonlyArray<string | RegExp>): HeaderMatcher {
   const names = new Set<string>();
@@ -41,17 +43,13 @@ export function compileHeaderMatcher(list: ReadonlyArray<string | RegExp>): Head
     if (typeof entry === 'string') names.add(entry.toLowerCase());
     else if (entry instanceof RegExp) patterns.push(statelessRegExp(entry));
   }
-  // Header names repeat from request to request; remember each verdict rather
-  // than run every pattern over every header of every request.
-  const verdicts = new Map<string, boolean>();
-  return (name) => {
-    let sensitive = verdicts.get(name);
-    if (sensitive === undefined) {
-      sensitive = names.has(name) || patterns.some((pattern) => pattern.test(name));
-      if (verdicts.size < MAX_REMEMBERED_HEADER_NAMES) verdicts.set(name, sensitive);
-    }
-    return sensitive;
-  };
+  // Header names repeat from request to request: on Node each verdict is
+  // remembered rather than every pattern run over every header of every request.
+  return remembered(
+    (name) => names.has(name) || patterns.some((pattern) => pattern.test(name)),
+    REMEMBERED_HEADER_NAMES,
+    LONGEST_REMEMBERED_HEADER_NAME
+  );
 }
 
 type HeaderVisitor = (lowerCaseName: string, values: string[]) => void;
@@ -83,23 +81,10 @@ function isAxiosHeaders(source: object): boolean {
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/** `stored.toLowerCase() === lowerCaseName`, without making the lower-case copy for ASCII names. */
-function isSameName(stored: string, lowerCaseName: string): boolean {
-  if (stored.length !== lowerCaseName.length) return false;
-  if (stored === lowerCaseName) return true;
-  for (let index = 0; index < stored.length; index += 1) {
-    let code = stored.charCodeAt(index);
-    if (code >= 0x80) return stored.toLowerCase() === lowerCaseName;
-    if (code >= 0x41 && code <= 0x5a) code += 0x20;
-    if (code !== lowerCaseName.charCodeAt(index)) return false;
-  }
-  return true;
-}
-
 /** The value of the first own property whose name is `lowerCaseName` in any case. */
 function ownHeader(record: Record<string, unknown>, lowerCaseName: string): unknown {
   for (const name in record) {
-    if (hasOwn.call(record, name) && isSameName(name, lowerCaseName)) return record[name];
+    if (hasOwn.call(record, name) && isSameHeaderName(name, lowerCaseName)) return record[name];
   }
   return undefined;
 }
@@ -185,13 +170,17 @@ interface HeaderPlan {
 
 /**
  * What header capture needs for one direction, made once per setConfig():
- * the plan of each header name, remembered by the name as a source holds it
- * (the same few names come with every request; lower-casing each, testing it
- * and joining its attribute name every time cost more than the rest of header
- * capture), or with named headers only, their plans alone.
+ * the plan of each header name, remembered on Node by the name as a source
+ * holds it (the same few names come with every request; lower-casing each,
+ * testing it and joining its attribute name every time cost more than the
+ * rest of header capture), or with named headers only, their plans alone.
  */
 export class HeaderCapture {
-  private readonly plans = new Map<string, HeaderPlan>();
+  private readonly planOf = remembered(
+    (storedName: string) => this.plan(storedName.toLowerCase()),
+    REMEMBERED_HEADER_NAMES,
+    LONGEST_REMEMBERED_HEADER_NAME
+  );
   /** The named headers' lower-case names and plans; undefined: every header. */
   private readonly named: ReadonlyArray<readonly [string, HeaderPlan]> | undefined;
 
@@ -212,15 +201,6 @@ export class HeaderCapture {
       attribute: this.attributeName(lowerCaseName),
       values: this.isSensitive(lowerCaseName) ? 'redacted' : URL_HEADERS.has(lowerCaseName) ? 'url' : 'as-sent',
     };
-  }
-
-  private planOf(storedName: string): HeaderPlan {
-    let plan = this.plans.get(storedName);
-    if (plan === undefined) {
-      plan = this.plan(storedName.toLowerCase());
-      if (this.plans.size < MAX_REMEMBERED_HEADER_NAMES) this.plans.set(storedName, plan);
-    }
-    return plan;
   }
 
   private write(span: Span, plan: HeaderPlan, values: string[], found: ScrubbedNote[]): void {

@@ -251,10 +251,7 @@ export class AxiosInstrumentation extends InstrumentationBase<AxiosInstrumentati
     const resolved = resolveConfig(this._config, logger);
     if (resolved.captureAllOverlaps && !this._warnedAboutCaptureAll) {
       this._warnedAboutCaptureAll = true;
-      logger.warn(
-        'captureAll is set together with captureHeaders, captureRequestBody or captureResponseBody; ' +
-          'captureAll captures everything and the specific flags are ignored.'
-      );
+      logger.warn('captureAll captures everything: captureHeaders, captureRequestBody and captureResponseBody are ignored.');
     }
     if (resolved.scrubbingOff && !this._saidScrubbingIsOff) {
       this._saidScrubbingIsOff = true;

@@ -7,7 +7,8 @@ import { diag } from '@opentelemetry/api';
 import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
 
 import { CredentialFound, CredentialFinder } from './credentials';
-import { KeyMatcher, RawKeyVerdicts } from './sensitive';
+import { RawKeyVerdicts } from './platform';
+import type { KeyMatcher } from './sensitive';
 import type { ScrubCallback } from './types';
 
 /** Written in place of the value of a sensitive key in a captured body. */
@@ -88,11 +89,9 @@ export class Scrubber {
    * `attributeName`), or the value at `index` of a header's attribute.
    */
   text(text: string, attributeName: string, index: number | undefined, found: ScrubbedNote[], mayBeCut = false): string {
-    const credentials = this.credentials;
-    // Most header values hold no shape at all: then no closure is made for them.
-    if (!credentials || !credentials.anyShapeIn(text)) return text;
-    const credentialsFound = credentials.find(text, 0, text.length, mayBeCut);
-    if (credentialsFound.length === 0) return text;
+    // `find` allocates nothing for the many texts that hold no credential.
+    const credentialsFound = this.credentials?.find(text, 0, text.length, mayBeCut);
+    if (credentialsFound === undefined || credentialsFound.length === 0) return text;
     const path = index === undefined ? [attributeName] : [attributeName, index];
     let recorded = '';
     let copiedUpTo = 0;
@@ -129,8 +128,7 @@ export class Scrubber {
   replacement(text: string, credential: CredentialFound, path: ScrubPath, found: ScrubbedNote[], encoding: Encoding): string {
     const value = text.slice(credential.start, credential.end);
     const kept = this.decide(path, value, credential.key === undefined ? credential.word : this.sensitiveWordOf(credential.key), found);
-    if (kept === undefined) return REDACTED_BODY_VALUE;
-    return kept === value ? value : encode(kept, encoding) ?? REDACTED_BODY_VALUE;
+    return written(kept, value, value, encoding, REDACTED_BODY_VALUE);
   }
 
   /**
@@ -161,6 +159,16 @@ export class Scrubber {
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/**
+ * What is written for a value found sensitive (`raw` as it stands in the text,
+ * `value` as the callback saw it): `redacted` when `decide` redacted it, `raw`
+ * when the callback kept the value, else what it returned, encoded.
+ */
+function written(kept: unknown, value: unknown, raw: string, encoding: Encoding, redacted: string): string {
+  if (kept === undefined) return redacted;
+  return kept === value ? raw : encode(kept, encoding) ?? redacted;
 }
 
 /** What a callback returned, written as the place it goes needs; undefined when it cannot be. */
@@ -195,9 +203,7 @@ export class Redactions {
     const key = path[path.length - 1];
     const word = this.scrubber.sensitiveWordOf(typeof key === 'string' ? key : String(key));
     const value = this.scrubber.hasCallback ? parsedOrRaw(raw) : raw;
-    const kept = this.scrubber.decide(path, value, word, this.found);
-    if (kept === undefined) return REDACTED_JSON_VALUE;
-    return kept === value ? raw : encode(kept, Encoding.JsonValue) ?? REDACTED_JSON_VALUE;
+    return written(this.scrubber.decide(path, value, word, this.found), value, raw, Encoding.JsonValue, REDACTED_JSON_VALUE);
   }
 
   /** What is written for the value of the form pair text[start, end) (`=` at `equals`); undefined: as it is. */
@@ -214,9 +220,7 @@ export class Redactions {
     if (word === undefined) return undefined;
     const raw = text.slice(equals + 1, end);
     const value = decodeFormKey(raw);
-    const kept = scrubber.decide([this.attributeName, key], value, word, this.found);
-    if (kept === undefined) return REDACTED_BODY_VALUE;
-    return kept === value ? raw : encode(kept, Encoding.Form) ?? REDACTED_BODY_VALUE;
+    return written(scrubber.decide([this.attributeName, key], value, word, this.found), value, raw, Encoding.Form, REDACTED_BODY_VALUE);
   }
 }
 

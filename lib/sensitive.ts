@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
-import { copyText } from './platform';
+import { remembered } from './platform';
 
 /**
  * What "sensitive" means, for header names, query keys and the keys of
@@ -107,35 +107,24 @@ function anyDefaultPattern(): RegExp {
 export type KeyMatcher = (key: string) => boolean;
 
 /** Bounds the memory of a matcher fed with arbitrary keys. */
-const MAX_REMEMBERED_KEYS = 1024;
+const REMEMBERED_KEYS = 1024;
 /** Longer keys are judged afresh each time rather than remembered. */
 const LONGEST_REMEMBERED_KEY = 64;
 
 /**
  * A matcher for `DEFAULT_SENSITIVE_PATTERNS` (unless `withDefaults` is false)
- * and `extra`. Keys repeat from body to body; each verdict is remembered.
+ * and `extra`. Keys repeat from body to body: on Node, where requests come
+ * fast, each verdict is remembered.
  */
 export function compileKeyMatcher(extra: readonly RegExp[], withDefaults = true): KeyMatcher {
   const defaults = withDefaults ? anyDefaultPattern() : undefined;
   if (!defaults && extra.length === 0) return () => false;
-  const verdicts = new Map<string, boolean>();
-  const judge = (key: string): boolean => {
+  return remembered((key) => {
     const normalised = normaliseKey(key);
     if (defaults && defaults.test(normalised) && !NOT_CREDENTIALS.test(normalised)) return true;
     // User patterns see the key as written too: a pattern for `apiKey` must not need the normalised `api_key`.
     return extra.some((pattern) => pattern.test(normalised) || pattern.test(key));
-  };
-  return (key) => {
-    let sensitive = verdicts.get(key);
-    if (sensitive === undefined) {
-      sensitive = judge(key);
-      if (key.length <= LONGEST_REMEMBERED_KEY) {
-        if (verdicts.size >= MAX_REMEMBERED_KEYS) verdicts.clear();
-        verdicts.set(key, sensitive);
-      }
-    }
-    return sensitive;
-  };
+  }, REMEMBERED_KEYS, LONGEST_REMEMBERED_KEY);
 }
 
 /**
@@ -151,40 +140,4 @@ export function compileSensitiveWordFinder(extra: readonly RegExp[], withDefault
     const match = defaults?.exec(normalised) ?? extra.reduce<RegExpExecArray | null>((found, pattern) => found ?? pattern.exec(normalised) ?? pattern.exec(key), null);
     return match && match[0] !== '' ? match[0] : key;
   };
-}
-
-/** A power of two: the slot of a key is its hash's low bits. */
-const REMEMBERED_RAW_KEYS = 256;
-
-/**
- * Verdicts on recently seen keys, found by the key's characters where they
- * stand in a larger text (a JSON body, a query): the same few keys come again
- * and again, and cutting each out of the text to ask a matcher cost an
- * allocation per key. `judge` gets the key as written (escapes and all) and
- * decodes it itself. A slot holds one key, replaced on a hash collision; a
- * key is only taken as known when all its characters are the same, so a
- * collision costs a judgement, never a wrong verdict.
- */
-export class RawKeyVerdicts {
-  private readonly keys: Array<string | undefined> = new Array<string | undefined>(REMEMBERED_RAW_KEYS).fill(undefined);
-  private readonly verdicts: boolean[] = new Array<boolean>(REMEMBERED_RAW_KEYS).fill(false);
-
-  constructor(private readonly judge: (rawKey: string) => boolean) {}
-
-  /** The verdict on the key written in `text` from `start` up to `end`. */
-  verdict(text: string, start: number, end: number): boolean {
-    const length = end - start;
-    if (length > LONGEST_REMEMBERED_KEY) return this.judge(text.slice(start, end));
-    let hash = length;
-    for (let index = start; index < end; index += 1) hash = (Math.imul(hash, 31) + text.charCodeAt(index)) | 0;
-    const slot = hash & (REMEMBERED_RAW_KEYS - 1);
-    const known = this.keys[slot];
-    if (known !== undefined && known.length === length && text.startsWith(known, start)) return this.verdicts[slot];
-    // A copy: a slice of a long text would keep all of it alive for as long as the key is remembered.
-    const key = copyText(text.slice(start, end));
-    const verdict = this.judge(key);
-    this.keys[slot] = key;
-    this.verdicts[slot] = verdict;
-    return verdict;
-  }
 }

@@ -4,7 +4,8 @@
  */
 
 import type { GetUri } from './axios-internals';
-import { escapeRegExp, KeyMatcher, RawKeyVerdicts } from './sensitive';
+import { queryKeysCheck, remembered, rememberedByPair } from './platform';
+import { escapeRegExp, KeyMatcher } from './sensitive';
 
 export type { GetUri } from './axios-internals';
 
@@ -42,7 +43,7 @@ export const REDACTED = 'REDACTED';
 export interface QueryRedaction {
   /** Whether the value of a (decoded) key is redacted: one of the keys given, or a match of the patterns. */
   isRedactedKey: (decodedKey: string) => boolean;
-  /** Cheap pre-check so that most queries are not split at all. */
+  /** Cheap pre-check so that most queries are not split at all; a query it lets through may still be unchanged. */
   mayContainKey: (search: string) => boolean;
 }
 
@@ -54,12 +55,10 @@ export function compileQueryRedaction(keys: readonly string[], isSensitiveKey?: 
   const lowerCaseKeys = new Set(keys.map((key) => key.toLowerCase()));
   if (isSensitiveKey) {
     // A pattern may match a key however it is encoded, so no pattern over the
-    // encoded query can tell; but the keys of a service's queries repeat, so
-    // each key's verdict is remembered by its encoded spelling and a query
-    // whose keys are all known harmless is not split at all.
+    // encoded query can tell: each key is judged (on Node, where the keys of a
+    // service's queries repeat, by a verdict remembered by its spelling).
     const isRedactedKey = (key: string) => lowerCaseKeys.has(key.toLowerCase()) || isSensitiveKey(key);
-    const verdicts = new RawKeyVerdicts((encodedKey) => isRedactedKey(decodeQueryKey(encodedKey)));
-    return { isRedactedKey, mayContainKey: (search) => anyKeyOf(search, verdicts) };
+    return { isRedactedKey, mayContainKey: queryKeysCheck((encodedKey) => isRedactedKey(decodeQueryKey(encodedKey))) };
   }
   const isRedactedKey = (key: string) => lowerCaseKeys.has(key.toLowerCase());
   if (keys.length === 0) return { isRedactedKey, mayContainKey: () => false };
@@ -82,31 +81,6 @@ function decodeQueryKey(key: string): string {
     return key;
   }
 }
-
-/** Whether `verdicts` condemns any key of a query (`?` optional; a pair without `=` is all key). */
-function anyKeyOf(search: string, verdicts: RawKeyVerdicts): boolean {
-  let start = search.charCodeAt(0) === QUESTION_MARK ? 1 : 0;
-  while (start <= search.length) {
-    let end = start;
-    while (end < search.length) {
-      const code = search.charCodeAt(end);
-      if (code === EQUALS || code === AMPERSAND) break;
-      end += 1;
-    }
-    if (verdicts.verdict(search, start, end)) return true;
-    if (search.charCodeAt(end) === EQUALS) {
-      end = search.indexOf('&', end);
-      if (end === -1) return false;
-    }
-    start = end + 1;
-  }
-  return false;
-}
-
-const QUESTION_MARK = 0x3f;
-const EQUALS = 0x3d;
-const AMPERSAND = 0x26;
-
 
 interface UrlConfig {
   baseURL?: unknown;
@@ -162,13 +136,13 @@ export function requestUrlString(
   getUri: GetUri,
   config: UrlConfig,
   defaults: UrlConfig = {},
-  cache?: RequestUrlCache
+  urls?: RequestUrls
 ): string | undefined {
   const baseURL = config.baseURL !== undefined ? config.baseURL : defaults.baseURL;
   const allowAbsoluteUrls = config.allowAbsoluteUrls !== undefined ? config.allowAbsoluteUrls : defaults.allowAbsoluteUrls;
   const path =
-    cache && typeof baseURL === 'string' && typeof config.url === 'string' && allowAbsoluteUrls !== false
-      ? cache.fullPath(baseURL, config.url)
+    urls && typeof baseURL === 'string' && typeof config.url === 'string' && allowAbsoluteUrls !== false
+      ? urls.fullPath(baseURL, config.url)
       : fullPath(baseURL, config.url, allowAbsoluteUrls);
   if (hasParams(config.params) || hasParams(defaults.params)) {
     try {
@@ -221,7 +195,9 @@ export function redactUrl(url: URL, redaction: QueryRedaction): URL {
     url.password = REDACTED;
   }
   if (url.search && redaction.mayContainKey(url.search)) {
-    url.search = redactQuery(url.search, redaction);
+    const search = redactQuery(url.search, redaction);
+    // A query the check let through may have no key to redact: then it stays as it is.
+    if (search !== url.search) url.search = search;
   }
   if (url.hash) url.hash = '';
   return url;
@@ -306,60 +282,24 @@ export function describeRequestUrl(href: string, redaction: QueryRedaction): Req
 }
 
 /** Longer URLs are described afresh every time rather than kept. */
-const LONGEST_CACHED_URL = 2048;
+const LONGEST_REMEMBERED_URL = 2048;
+
+/** A request's URL described, and a `baseURL` and `url` joined, for one redaction config (setConfig() makes new ones). */
+export interface RequestUrls {
+  describe(href: string): RequestUrl | undefined;
+  /** `fullPath` for a string `baseURL` and `url`, with absolute URLs allowed (axios' default). */
+  fullPath(baseURL: string, url: string): string;
+}
 
 /**
  * Parsing and redacting a URL costs about a microsecond, the largest part of a
  * span's own attributes, and a service calls the same few URLs again and
- * again: the descriptions of recent URLs are kept (for one redaction config;
- * setConfig() makes a new cache) and all dropped at once when `capacity` is
- * reached, so a service calling unbounded distinct URLs holds at most that many.
- *
- * The paths joined from a `baseURL` and a `url` are kept the same way, by the
- * two strings: an application passes the same strings again and again, whose
- * hashes V8 keeps, while a newly joined string would be built and hashed on
- * every request before its description could be looked up.
+ * again: on Node the descriptions of recent URLs, and the paths joined from a
+ * `baseURL` and a `url`, are remembered, at most `capacity` of each.
  */
-export class RequestUrlCache {
-  private readonly descriptions = new Map<string, RequestUrl | undefined>();
-  private readonly joinedPaths = new Map<string, Map<string, string>>();
-  private joinedPathCount = 0;
-
-  constructor(
-    private readonly redaction: QueryRedaction,
-    private readonly capacity = 512
-  ) {}
-
-  describe(href: string): RequestUrl | undefined {
-    const known = this.descriptions.get(href);
-    if (known !== undefined || this.descriptions.has(href)) return known;
-    const description = describeRequestUrl(href, this.redaction);
-    if (href.length <= LONGEST_CACHED_URL) {
-      if (this.descriptions.size >= this.capacity) this.descriptions.clear();
-      this.descriptions.set(href, description);
-    }
-    return description;
-  }
-
-  /** `fullPath` for a string `baseURL` and `url`, with absolute URLs allowed (axios' default). */
-  fullPath(baseURL: string, url: string): string {
-    let byUrl = this.joinedPaths.get(baseURL);
-    const known = byUrl?.get(url);
-    if (known !== undefined) return known;
-    const joined = fullPath(baseURL, url, true);
-    if (joined.length <= LONGEST_CACHED_URL) {
-      if (this.joinedPathCount >= this.capacity) {
-        this.joinedPaths.clear();
-        this.joinedPathCount = 0;
-        byUrl = undefined;
-      }
-      if (!byUrl) {
-        byUrl = new Map();
-        this.joinedPaths.set(baseURL, byUrl);
-      }
-      byUrl.set(url, joined);
-      this.joinedPathCount += 1;
-    }
-    return joined;
-  }
+export function requestUrls(redaction: QueryRedaction, capacity = 512): RequestUrls {
+  return {
+    describe: remembered((href) => describeRequestUrl(href, redaction), capacity, LONGEST_REMEMBERED_URL),
+    fullPath: rememberedByPair((baseURL, url) => fullPath(baseURL, url, true), capacity, LONGEST_REMEMBERED_URL),
+  };
 }

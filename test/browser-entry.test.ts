@@ -161,13 +161,13 @@ describe('the browser entry', () => {
   });
 
   // 12 KB held until value scrubbing (credential shapes, callback, record: about 2.9 KB) and the phase events
-  // (about 1 KB) came. With what only Node runs left to the Node platform it is 15.5 KB: 14 KB, the budget the
-  // events were given, is still not met. The limit guards against growth.
-  it('adds at most 16 KB to a page, minified and gzipped, OpenTelemetry and axios excluded', async () => {
+  // (about 1 KB) came. With what only Node runs left to the Node platform, and the caches kept for Node's request
+  // rates too, it is 14.7 KB: 14 KB, the budget the events were given, is still not met. The limit guards against growth.
+  it('adds at most 15 KB to a page, minified and gzipped, OpenTelemetry and axios excluded', async () => {
     const { gzippedBytes, inputs } = await measureBrowserSize();
     assert.ok(inputs.includes('dist/esm/instrumentation.js'), 'the ESM build a bundler resolves is measured');
     assert.ok(inputs.every((input) => input.startsWith('dist/esm/')), 'only the package itself is measured');
-    assert.ok(gzippedBytes <= 16 * 1024, `${gzippedBytes} bytes gzipped`);
+    assert.ok(gzippedBytes <= 15 * 1024, `${gzippedBytes} bytes gzipped`);
   });
 });
 

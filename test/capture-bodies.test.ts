@@ -33,7 +33,7 @@ import {
   redactUrl,
   redactUrlsInText,
   describeRequestUrl,
-  RequestUrlCache,
+  requestUrls,
   requestUrlString,
   serverAddress,
   serverPort,
@@ -1013,11 +1013,11 @@ describe('url module: the pure helpers', () => {
     });
   });
 
-  describe('RequestUrlCache', () => {
+  describe('requestUrls', () => {
     const redaction = compileQueryRedaction(['sig']);
 
     it('describes a URL as describeRequestUrl does, the second time from the cache', () => {
-      const cache = new RequestUrlCache(redaction);
+      const cache = requestUrls(redaction);
       const href = 'http://user:pw@[::1]:8080/a?sig=s3cret&b=1#frag';
       const expected = {
         serverAddress: '::1',
@@ -1034,7 +1034,7 @@ describe('url module: the pure helpers', () => {
     });
 
     it('holds at most its capacity, and does not keep very long URLs', () => {
-      const cache = new RequestUrlCache(redaction, 2);
+      const cache = requestUrls(redaction, 2);
       const a = cache.describe('http://h/a');
       cache.describe('http://h/b');
       assert.strictEqual(cache.describe('http://h/a'), a);

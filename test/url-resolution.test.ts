@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import type { AxiosRequestConfig } from 'axios';
 
 import type { GetUri } from '../lib/url';
-import { compileQueryRedaction, RequestUrlCache, requestUrlString } from '../lib/url';
+import { compileQueryRedaction, RequestUrls, requestUrls, requestUrlString } from '../lib/url';
 import { axios } from './support/telemetry';
 
 // url.full must be the URL axios requests. Without params the path is joined by
@@ -16,7 +16,7 @@ import { axios } from './support/telemetry';
 describe('requestUrlString: the same URL as axios.getUri', () => {
   const getUri = axios.Axios.prototype.getUri as unknown as GetUri;
   /** The href the instrumentation parses out of requestUrlString's answer. */
-  function resolvedHref(config: AxiosRequestConfig, defaults?: AxiosRequestConfig, cache?: RequestUrlCache): string | undefined {
+  function resolvedHref(config: AxiosRequestConfig, defaults?: AxiosRequestConfig, cache?: RequestUrls): string | undefined {
     const href = requestUrlString(getUri, config, defaults, cache);
     try {
       return href === undefined ? undefined : new URL(href).href;
@@ -56,14 +56,14 @@ describe('requestUrlString: the same URL as axios.getUri', () => {
       }
       assert.strictEqual(resolvedHref(config, defaults), expected);
       // The instrumentation passes its cache of joined paths: the first answer joins, the second is remembered.
-      const cache = new RequestUrlCache(compileQueryRedaction([]));
+      const cache = requestUrls(compileQueryRedaction([]));
       assert.strictEqual(resolvedHref(config, defaults, cache), expected, 'through the cache');
       assert.strictEqual(resolvedHref(config, defaults, cache), expected, 'from the cache');
     });
   }
 
   it('the cache of joined paths holds at most its capacity, and joins the same again after dropping them', () => {
-    const cache = new RequestUrlCache(compileQueryRedaction([]), 2);
+    const cache = requestUrls(compileQueryRedaction([]), 2);
     const first = cache.fullPath('http://h/api/', '/a');
     assert.strictEqual(first, 'http://h/api/a');
     assert.strictEqual(cache.fullPath('http://h/api/', '/a'), first);

@@ -12,64 +12,29 @@ function pageBaseUrl(): string | undefined {
   return scope.document?.baseURI ?? scope.location?.href;
 }
 
-/** Longer URLs are parsed afresh every time rather than remembered. */
-const LONGEST_REMEMBERED_URL = 2048;
-/** Bounds each memory below: a page calling unbounded distinct URLs holds at most this many. */
-const REMEMBERED_URLS = 256;
-
-function remember<V>(memory: Map<string, V>, href: string, value: V): void {
-  if (href.length > LONGEST_REMEMBERED_URL) return;
-  if (memory.size >= REMEMBERED_URLS) memory.clear();
-  memory.set(href, value);
-}
-
-/**
- * A page calls the same few URLs again and again, and each request needs its
- * URL resolved and its origin (for `propagateTraceHeaderCorsUrls`): both are
- * remembered from one parse rather than parsed twice per request. Resolutions
- * hold for one base URL (a `pushState` may change it); origins for good.
- */
-const resolved = new Map<string, string>();
-let resolvedAgainst: string | undefined;
-const origins = new Map<string, string>();
-
 /**
  * The URL as the browser will request it: a relative one (`axios.get('/api/x')`)
  * resolved against the page, any one normalised as OpenTelemetry's web
  * instrumentations normalise the URL that `propagateTraceHeaderCorsUrls` is
- * compared with. Unchanged if it cannot be resolved.
+ * compared with. Unchanged if it cannot be resolved. (A page sends few
+ * requests: each URL is parsed afresh rather than remembered.)
  */
 export function absoluteRequestUrl(href: string | undefined): string | undefined {
   if (href === undefined) return undefined;
-  const base = pageBaseUrl();
-  if (base !== resolvedAgainst) {
-    resolved.clear();
-    resolvedAgainst = base;
-  }
-  let absolute = resolved.get(href);
-  if (absolute !== undefined) return absolute;
   try {
-    const url = new URL(href, base);
-    absolute = url.href;
-    remember(origins, absolute, url.origin);
+    return new URL(href, pageBaseUrl()).href;
   } catch {
-    absolute = href;
+    return href;
   }
-  remember(resolved, href, absolute);
-  return absolute;
 }
 
 /** The origin of an absolute URL; undefined if it cannot be parsed. */
 function originOf(href: string): string | undefined {
-  let origin = origins.get(href);
-  if (origin !== undefined) return origin;
   try {
-    origin = new URL(href).origin;
+    return new URL(href).origin;
   } catch {
     return undefined;
   }
-  remember(origins, href, origin);
-  return origin;
 }
 
 function pageOrigin(): string | undefined {

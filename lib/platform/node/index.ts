@@ -8,6 +8,10 @@ import './base-package';
 
 export { checkEsmSetup, environmentFlag, environmentVariable, headersToCaptureFromEnvironment } from './environment';
 export { copyText, decodeBytes } from './text';
+export { RawKeyVerdicts, remembered, rememberedByPair } from './caches';
+export { shortTextShapes } from './short-texts';
+export { queryKeysCheck } from './query-keys';
+export { isSameHeaderName } from './header-names';
 export {
   absoluteRequestUrl,
   nodeRequestHeadersSource,
