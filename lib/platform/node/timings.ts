@@ -261,7 +261,7 @@ let subscribed = false;
  * its last unsubscribe change the prototype of Node's channel object, which
  * throws away the optimised code of Node's HTTP client each time; an
  * application that toggles the instrumentation would pay for that again and
- * again. Unwatched, a message costs a look at the context.
+ * again. Unwatched, a message costs a look at the set of watchers.
  */
 export function watchNetworkTimings(instrumentation: object): void {
   watchers.add(instrumentation);
